@@ -1,0 +1,171 @@
+"""The newsroom: reporters draft and submit, editors approve, return and publish.
+
+Every rule here is enforced on the server. Buttons are only offered where the
+model's permission methods say yes, and a crafted POST meets the same checks.
+"""
+
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TabbedTranslationAdmin
+
+from articles.forms import WORKFLOW_ACTIONS, ArticleAdminForm, requested_workflow_action
+from articles.models import PUBLISH_PERMISSION, Article, Byline, Reporter, Section
+
+admin.site.site_header = _("KT News newsroom")
+admin.site.site_title = _("KT News newsroom")
+admin.site.index_title = _("Newsroom")
+
+
+@admin.register(Section)
+class SectionAdmin(TabbedTranslationAdmin):
+    list_display = ["name", "slug", "position"]
+    list_editable = ["position"]
+    prepopulated_fields = {"slug": ["name_en"]}
+    search_fields = ["name_ko", "name_en"]
+
+
+@admin.register(Reporter)
+class ReporterAdmin(TabbedTranslationAdmin):
+    list_display = ["name", "position", "email", "user"]
+    search_fields = ["name_ko", "name_en", "email"]
+    autocomplete_fields = ["user"]
+
+    def has_change_permission(self, request, obj=None):
+        # Reporters may keep their own profile up to date; editors manage everyone's.
+        allowed = super().has_change_permission(request, obj)
+        if obj is None or request.user.has_perm(PUBLISH_PERMISSION):
+            return allowed
+        return allowed and obj.user_id == request.user.pk
+
+    def get_readonly_fields(self, request, obj=None):
+        if request.user.has_perm(PUBLISH_PERMISSION):
+            return []
+        return ["user"]
+
+
+class BylineInline(admin.TabularInline):
+    model = Byline
+    extra = 0
+    min_num = 1
+    autocomplete_fields = ["reporter"]
+    fields = ["reporter", "order"]
+
+
+@admin.register(Article)
+class ArticleAdmin(TabbedTranslationAdmin):
+    form = ArticleAdminForm
+    inlines = [BylineInline]
+    list_display = ["__str__", "section", "status", "byline_names", "published_at", "updated_at"]
+    list_filter = ["status", "section", "reporters"]
+    list_select_related = ["section"]
+    search_fields = ["title_ko", "title_en"]
+    date_hierarchy = "published_at"
+    ordering = ["-updated_at"]
+
+    EDITOR_ONLY_FIELDS = ["published_at", "review_note", "comments_enabled", "legacy_id"]
+    ALWAYS_READONLY = ["status", "approved_by", "created_by", "created_at", "updated_at"]
+    fieldsets = [
+        (None, {"fields": ["title", "subtitle", "summary", "body"]}),
+        (_("Publication"), {"fields": ["section", "slug", "status", *EDITOR_ONLY_FIELDS, "approved_by"]}),
+        (_("Record"), {"classes": ["collapse"], "fields": ["created_by", "created_at", "updated_at"]}),
+    ]
+
+    def get_readonly_fields(self, request, obj=None):
+        if request.user.has_perm(PUBLISH_PERMISSION):
+            return self.ALWAYS_READONLY
+        # Fields a reporter may not set are read-only, so a crafted POST
+        # carrying them is ignored by the form.
+        return [*self.ALWAYS_READONLY, *self.EDITOR_ONLY_FIELDS]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).in_newsroom_of(request.user).prefetch_related("bylines__reporter")
+
+    @admin.display(description=_("byline"))
+    def byline_names(self, article):
+        return ", ".join(str(reporter) for reporter in article.byline)
+
+    def view_on_site(self, article):
+        # Unpublished stories get a "Preview" link instead (see the change form template).
+        return article.get_absolute_url() if article.is_public else None
+
+    # Permissions: the model decides, the admin asks.
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        return allowed if obj is None else allowed and obj.can_be_edited_by(request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        # Deleting stories is an editor's decision.
+        return super().has_delete_permission(request, obj) and request.user.has_perm(PUBLISH_PERMISSION)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        self._refuse_stories_outside_newsroom(request, object_id)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def _refuse_stories_outside_newsroom(self, request, object_id):
+        """Someone else's draft answers 403, not the admin's "perhaps it was deleted" redirect."""
+        if self.get_object(request, unquote(object_id)) is None:
+            try:
+                exists = Article.objects.filter(pk=unquote(object_id)).exists()
+            except (ValueError, ValidationError):
+                exists = False
+            if exists:
+                raise PermissionDenied
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        obj = self.get_object(request, unquote(object_id)) if object_id else None
+        if request.method == "POST":
+            action = requested_workflow_action(request.POST)
+            if action and action not in self.workflow_actions(request, obj):
+                raise PermissionDenied
+        extra_context = {**(extra_context or {}), "workflow_actions": self.workflow_actions(request, obj)}
+        with transaction.atomic():
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def workflow_actions(self, request, obj) -> list[str]:
+        """The workflow buttons ``request.user`` may press on ``obj`` (None: a new story)."""
+        user = request.user
+        status = obj.status if obj else Article.Status.DRAFT
+        actions = []
+        if user.has_perm(PUBLISH_PERMISSION):
+            if status != Article.Status.PUBLISHED:
+                actions.append("_publish")
+            if status == Article.Status.REVIEW:
+                actions.append("_return")
+            if status == Article.Status.PUBLISHED:
+                actions.append("_unpublish")
+        elif status in Article.REPORTER_EDITABLE and (obj is None or obj.can_be_edited_by(user)):
+            actions.append("_submit_for_review")
+        return actions
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        article = form.instance
+        action = requested_workflow_action(request.POST)
+        if action == "_submit_for_review":
+            article.submit_for_review(by=request.user)
+        elif action == "_publish":
+            article.publish(by=request.user, at=form.cleaned_data.get("published_at"))
+        elif action == "_return":
+            article.return_to_reporter(by=request.user, note=form.cleaned_data["review_note"])
+        elif action == "_unpublish":
+            article.unpublish(by=request.user)
+        if action:
+            self.message_user(request, WORKFLOW_ACTIONS[action]["done"], messages.SUCCESS)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        context["workflow_buttons"] = [
+            (name, WORKFLOW_ACTIONS[name]["label"]) for name in context.get("workflow_actions", [])
+        ]
+        context["review_note_for_reporter"] = (
+            obj.review_note if obj and obj.status == Article.Status.RETURNED and obj.review_note else ""
+        )
+        return super().render_change_form(request, context, add, change, form_url, obj)

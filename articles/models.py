@@ -1,0 +1,253 @@
+"""The newsroom's stories, sections and reporters."""
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+
+from articles.richtext import StoryBodyField
+
+PUBLISH_PERMISSION = "articles.publish_article"
+
+
+class Section(models.Model):
+    name = models.CharField(_("name"), max_length=100)
+    slug = models.SlugField(_("slug"), unique=True)
+    position = models.PositiveSmallIntegerField(
+        _("position"), default=0, help_text=_("Sections are listed in this order, smallest first.")
+    )
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = _("section")
+        verbose_name_plural = _("sections")
+
+    def __str__(self):
+        return self.name
+
+
+class Reporter(models.Model):
+    """A name on a byline. It may belong to a login account, or to nobody (a graduate)."""
+
+    name = models.CharField(_("name"), max_length=100)
+    position = models.CharField(
+        _("position"), max_length=100, blank=True, help_text=_('Shown on the byline, e.g. "KT Reporter".')
+    )
+    email = models.EmailField(_("email"), blank=True)
+    bio = models.TextField(_("bio"), blank=True)
+    portrait = models.ImageField(_("portrait"), upload_to="reporters/", blank=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("login account"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="reporter",
+    )
+
+    class Meta:
+        ordering = ["name", "pk"]
+        verbose_name = _("reporter")
+        verbose_name_plural = _("reporters")
+
+    def __str__(self):
+        return self.name
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self):
+        """What readers may see: approved stories whose publication time has come."""
+        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
+
+    def in_newsroom_of(self, user):
+        """The stories a staff member may see in the admin.
+
+        Editors see everything. Reporters see their own stories in any state
+        and other people's only once published: never their drafts.
+        """
+        if user.has_perm(PUBLISH_PERMISSION):
+            return self
+        return self.filter(
+            Q(created_by=user) | Q(reporters__user=user) | Q(status=Article.Status.PUBLISHED)
+        ).distinct()
+
+
+class Article(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        REVIEW = "review", _("In review")
+        RETURNED = "returned", _("Returned")
+        PUBLISHED = "published", _("Published")
+
+    #: States in which the story's reporters may still change it.
+    REPORTER_EDITABLE = {Status.DRAFT, Status.RETURNED}
+
+    title = models.CharField(_("headline"), max_length=200, blank=True)
+    subtitle = models.CharField(_("subtitle"), max_length=300, blank=True)
+    summary = models.TextField(_("summary"), blank=True, help_text=_("One or two sentences for lists and sharing."))
+    body = StoryBodyField(_("body"), blank=True)
+    slug = models.SlugField(
+        _("slug"),
+        max_length=120,
+        allow_unicode=True,
+        blank=True,
+        help_text=_("The readable part of the story's address. Left empty, it is made from the headline."),
+    )
+    section = models.ForeignKey(Section, verbose_name=_("section"), on_delete=models.PROTECT, related_name="articles")
+    reporters = models.ManyToManyField(
+        Reporter, verbose_name=_("byline"), through="Byline", related_name="articles", blank=True
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    review_note = models.TextField(
+        _("review note"), blank=True, help_text=_("The editor's feedback when a story is returned to its reporter.")
+    )
+    published_at = models.DateTimeField(
+        _("approved at"),
+        null=True,
+        blank=True,
+        help_text=_("Approval and publication time. A future time schedules the story."),
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("approved by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    comments_enabled = models.BooleanField(_("comments enabled"), default=True)
+    legacy_id = models.PositiveIntegerField(
+        _("old site number"),
+        null=True,
+        blank=True,
+        unique=True,
+        help_text=_("The story's idxno on the old site, so that its old links keep working."),
+    )
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-pk"]
+        verbose_name = _("story")
+        verbose_name_plural = _("stories")
+        permissions = [("publish_article", _("Can approve, publish, return and unpublish stories"))]
+        indexes = [
+            models.Index(fields=["status", "-published_at"], name="article_status_published"),
+            models.Index(fields=["section", "status", "-published_at"], name="article_section_published"),
+        ]
+
+    def __str__(self):
+        return self.title or self.title_en or self.title_ko or _("(untitled story)")
+
+    def clean(self):
+        if not (self.title_ko or self.title_en):
+            raise ValidationError({"title_en": _("Give the story a headline in at least one language.")})
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = slugify(self.title_en or self.title_ko or "", allow_unicode=True)[:120] or "story"
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("articles:detail", kwargs={"pk": self.pk, "slug": self.slug})
+
+    def get_preview_url(self):
+        return reverse("articles:preview", kwargs={"pk": self.pk})
+
+    @property
+    def byline(self) -> list[Reporter]:
+        """The reporters in byline order (uses a prefetch of ``bylines__reporter`` when there is one)."""
+        return [entry.reporter for entry in self.bylines.all()]
+
+    @property
+    def is_public(self) -> bool:
+        return self.status == self.Status.PUBLISHED and self.published_at is not None and self.published_at <= timezone.now()
+
+    # Who may do what. The admin and the views ask these; they never decide alone.
+
+    def is_by(self, user) -> bool:
+        """Whether ``user`` created the story or is on its byline."""
+        if not user.is_authenticated:
+            return False
+        return self.created_by_id == user.pk or self.bylines.filter(reporter__user=user).exists()
+
+    def can_be_edited_by(self, user) -> bool:
+        if user.has_perm(PUBLISH_PERMISSION):
+            return True
+        return user.has_perm("articles.change_article") and self.status in self.REPORTER_EDITABLE and self.is_by(user)
+
+    def can_be_previewed_by(self, user) -> bool:
+        return user.is_active and user.is_staff and Article.objects.in_newsroom_of(user).filter(pk=self.pk).exists()
+
+    # The workflow: 작성중 (draft) → 미승인 (review) → 승인 (published), or 반려 (returned).
+
+    def submit_for_review(self, *, by) -> None:
+        if not self.can_be_edited_by(by):
+            raise PermissionDenied
+        if self.status not in self.REPORTER_EDITABLE:
+            raise ValidationError(_("Only a draft or a returned story can be submitted for review."))
+        self.status = self.Status.REVIEW
+        self.save(update_fields=["status", "updated_at"])
+
+    def publish(self, *, by, at=None) -> None:
+        """Approve and publish now, or at ``at`` if that is in the future (scheduling)."""
+        self._require_editor(by)
+        now = timezone.now()
+        self.status = self.Status.PUBLISHED
+        self.published_at = at if at and at > now else now
+        self.approved_by = by
+        self.save(update_fields=["status", "published_at", "approved_by", "updated_at"])
+
+    def return_to_reporter(self, *, by, note: str) -> None:
+        self._require_editor(by)
+        if not note.strip():
+            raise ValidationError({"review_note": _("Write a note telling the reporter what to change.")})
+        if self.status == self.Status.PUBLISHED:
+            raise ValidationError(_("Unpublish the story before returning it."))
+        self.status = self.Status.RETURNED
+        self.review_note = note.strip()
+        self.save(update_fields=["status", "review_note", "updated_at"])
+
+    def unpublish(self, *, by) -> None:
+        """Take the story off the site; it goes back to the editors' review queue."""
+        self._require_editor(by)
+        if self.status != self.Status.PUBLISHED:
+            raise ValidationError(_("Only a published story can be unpublished."))
+        self.status = self.Status.REVIEW
+        self.save(update_fields=["status", "updated_at"])
+
+    @staticmethod
+    def _require_editor(user) -> None:
+        if not user.has_perm(PUBLISH_PERMISSION):
+            raise PermissionDenied
+
+
+class Byline(models.Model):
+    """One reporter on one story's byline, in byline order."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="bylines")
+    reporter = models.ForeignKey(Reporter, verbose_name=_("reporter"), on_delete=models.PROTECT, related_name="bylines")
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name = _("byline entry")
+        verbose_name_plural = _("byline")
+        constraints = [models.UniqueConstraint(fields=["article", "reporter"], name="byline_unique_reporter")]
+
+    def __str__(self):
+        return str(self.reporter)

@@ -1,0 +1,21 @@
+"""Fields that exist in Korean and English (django-modeltranslation)."""
+
+from modeltranslation.translator import TranslationOptions, register
+
+from articles.models import Article, Reporter, Section
+
+
+@register(Section)
+class SectionTranslationOptions(TranslationOptions):
+    fields = ("name",)
+    required_languages = ("ko", "en")
+
+
+@register(Reporter)
+class ReporterTranslationOptions(TranslationOptions):
+    fields = ("name", "position", "bio")
+
+
+@register(Article)
+class ArticleTranslationOptions(TranslationOptions):
+    fields = ("title", "subtitle", "summary", "body")

@@ -1,0 +1,91 @@
+"""Shared test data: people in their newsroom roles, sections and stories.
+
+Fixtures chain: a reporter's account → their byline profile → their story.
+"""
+
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth.models import Group, User
+from django.utils import timezone
+
+from articles.models import Article, Byline, Reporter, Section
+
+PASSWORD = "correct horse battery staple"
+
+
+def make_user(username, group=None, *, is_staff=None):
+    user = User.objects.create_user(
+        username, f"{username}@example.com", PASSWORD, is_staff=bool(group) if is_staff is None else is_staff
+    )
+    if group:
+        user.groups.add(Group.objects.get(name=group))
+    return user
+
+
+def make_article(section, *reporters, status=Article.Status.DRAFT, created_by=None, **fields):
+    """A story with the given byline; published stories get a publication time an hour ago."""
+    fields.setdefault("title_en", "Library opens around the clock for exams")
+    fields.setdefault("body_en", "<p>The central library will stay open all night.</p>")
+    if status == Article.Status.PUBLISHED:
+        fields.setdefault("published_at", timezone.now() - timedelta(hours=1))
+    article = Article.objects.create(section=section, status=status, created_by=created_by, **fields)
+    for order, reporter in enumerate(reporters):
+        Byline.objects.create(article=article, reporter=reporter, order=order)
+    return article
+
+
+@pytest.fixture
+def section(db):
+    return Section.objects.create(name_ko="뉴스", name_en="News", slug="news", position=1)
+
+
+@pytest.fixture
+def editor(db):
+    return make_user("editor", "Editors")
+
+
+@pytest.fixture
+def reporter_user(db):
+    return make_user("reporter", "Reporters")
+
+
+@pytest.fixture
+def reporter(reporter_user):
+    return Reporter.objects.create(
+        name_ko="황민준", name_en="Hwang Min-jun", position_ko="KT 기자", position_en="KT Reporter",
+        email="minjun@example.com", user=reporter_user,
+    )  # fmt: skip
+
+
+@pytest.fixture
+def other_reporter(db):
+    user = make_user("colleague", "Reporters")
+    return Reporter.objects.create(name_ko="최하은", name_en="Choi Ha-eun", position_en="KT Reporter", user=user)
+
+
+@pytest.fixture
+def reader(db):
+    return make_user("reader")
+
+
+@pytest.fixture
+def draft(section, reporter):
+    return make_article(section, reporter, created_by=reporter.user, title_en="My draft about the library")
+
+
+@pytest.fixture
+def published_article(section, reporter):
+    return make_article(section, reporter, status=Article.Status.PUBLISHED, title_en="Published story")
+
+
+@pytest.fixture
+def editor_client(client, editor):
+    client.force_login(editor)
+    return client
+
+
+@pytest.fixture
+def reporter_client(client, reporter):
+    client.force_login(reporter.user)
+    return client
