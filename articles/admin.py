@@ -48,8 +48,8 @@ class ReporterAdmin(TabbedTranslationAdmin):
 
 class BylineInline(admin.TabularInline):
     model = Byline
-    extra = 0
-    min_num = 1
+    # Left empty, a reporter's new story is signed with their own byline.
+    extra = 1
     autocomplete_fields = ["reporter"]
     fields = ["reporter", "order"]
 
@@ -149,6 +149,7 @@ class ArticleAdmin(TabbedTranslationAdmin):
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         article = form.instance
+        self._sign_new_story(request, article, change)
         action = requested_workflow_action(request.POST)
         if action == "_submit_for_review":
             article.submit_for_review(by=request.user)
@@ -160,6 +161,13 @@ class ArticleAdmin(TabbedTranslationAdmin):
             article.unpublish(by=request.user)
         if action:
             self.message_user(request, WORKFLOW_ACTIONS[action]["done"], messages.SUCCESS)
+
+    @staticmethod
+    def _sign_new_story(request, article, change):
+        """A reporter's new story carries their byline unless they chose another."""
+        reporter = getattr(request.user, "reporter", None)
+        if not change and reporter and not article.bylines.exists():
+            article.reporters.add(reporter)
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         context["workflow_buttons"] = [

@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from articles.models import Article
+from articles.richtext import sanitize_story_html
 
 #: The newsroom's workflow buttons: the POST name, its label and what it says when done.
 WORKFLOW_ACTIONS = {
@@ -33,7 +34,10 @@ def requested_workflow_action(post_data) -> str | None:
 class ArticleAdminForm(forms.ModelForm):
     class Meta:
         model = Article
-        fields = "__all__"
+        fields = [
+            "title", "subtitle", "summary", "body", "section", "slug",
+            "published_at", "review_note", "comments_enabled", "legacy_id",
+        ]  # fmt: skip
 
     def clean(self):
         cleaned_data = super().clean()
@@ -49,5 +53,5 @@ class ArticleAdminForm(forms.ModelForm):
         return cleaned_data
 
     def _require_content_ready(self, cleaned_data):
-        if not (cleaned_data.get("body_ko") or cleaned_data.get("body_en")):
+        if not any(sanitize_story_html(cleaned_data.get(name)) for name in ("body_ko", "body_en")):
             self.add_error("body_en", _("Write the story's body before sending it on."))

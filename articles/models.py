@@ -18,7 +18,7 @@ class Section(models.Model):
     name = models.CharField(_("name"), max_length=100)
     slug = models.SlugField(_("slug"), unique=True)
     position = models.PositiveSmallIntegerField(
-        _("position"), default=0, help_text=_("Sections are listed in this order, smallest first.")
+        _("order"), default=0, help_text=_("Sections are listed in this order, smallest first.")
     )
 
     class Meta:
@@ -71,9 +71,7 @@ class ArticleQuerySet(models.QuerySet):
         """
         if user.has_perm(PUBLISH_PERMISSION):
             return self
-        return self.filter(
-            Q(created_by=user) | Q(reporters__user=user) | Q(status=Article.Status.PUBLISHED)
-        ).distinct()
+        return self.filter(Q(created_by=user) | Q(reporters__user=user) | Q(status=Article.Status.PUBLISHED)).distinct()
 
 
 class Article(models.Model):
@@ -153,10 +151,6 @@ class Article(models.Model):
     def __str__(self):
         return self.title or self.title_en or self.title_ko or _("(untitled story)")
 
-    def clean(self):
-        if not (self.title_ko or self.title_en):
-            raise ValidationError({"title_en": _("Give the story a headline in at least one language.")})
-
     def save(self, *args, **kwargs):
         if not self.slug:
             self.slug = slugify(self.title_en or self.title_ko or "", allow_unicode=True)[:120] or "story"
@@ -168,6 +162,10 @@ class Article(models.Model):
     def get_preview_url(self):
         return reverse("articles:preview", kwargs={"pk": self.pk})
 
+    def clean(self):
+        if not (self.title_ko or self.title_en):
+            raise ValidationError({"title_en": _("Give the story a headline in at least one language.")})
+
     @property
     def byline(self) -> list[Reporter]:
         """The reporters in byline order (uses a prefetch of ``bylines__reporter`` when there is one)."""
@@ -175,7 +173,11 @@ class Article(models.Model):
 
     @property
     def is_public(self) -> bool:
-        return self.status == self.Status.PUBLISHED and self.published_at is not None and self.published_at <= timezone.now()
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+        )
 
     # Who may do what. The admin and the views ask these; they never decide alone.
 

@@ -4,8 +4,11 @@ The editor's toolbar and the sanitizer's allow-list are kept side by side so
 that what a reporter can format is exactly what a reader receives.
 """
 
+import inspect
+
 import nh3
 from django_prose_editor.fields import ProseEditorField
+from modeltranslation.fields import TranslationFieldDescriptor
 
 EDITOR_EXTENSIONS = {
     "Bold": True,
@@ -60,6 +63,10 @@ class StoryBodyField(ProseEditorField):
         super().__init__(*args, **kwargs)
 
     def pre_save(self, model_instance, add):
-        value = sanitize_story_html(getattr(model_instance, self.attname))
-        setattr(model_instance, self.attname, value)
+        value = sanitize_story_html(super().pre_save(model_instance, add))
+        # The untranslated ``body`` attribute is modeltranslation's proxy for
+        # the current language: writing to it would overwrite that language's
+        # text with the fallback's. Only the per-language fields are written.
+        if not isinstance(inspect.getattr_static(model_instance, self.attname), TranslationFieldDescriptor):
+            setattr(model_instance, self.attname, value)
         return value

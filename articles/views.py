@@ -1,6 +1,7 @@
 from django.contrib.admin.views.decorators import staff_member_required
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
+from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 
 from articles.models import Article, Byline
@@ -10,6 +11,11 @@ def _story_page_queryset(queryset):
     return queryset.select_related("section").prefetch_related(
         Prefetch("bylines", queryset=Byline.objects.select_related("reporter"))
     )
+
+
+def favicon(request):
+    """Browsers ask for /favicon.ico on pages that name no icon (the admin's)."""
+    return redirect(static("articles/favicon.svg"), permanent=True)
 
 
 def home(request):

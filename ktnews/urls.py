@@ -4,8 +4,11 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
+from articles import views
+
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
+    path("favicon.ico", views.favicon),
 ]
 
 # Korean pages have no prefix; English pages live under /en/.

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.auth.models import Group, User
+from django.test import Client
 from django.utils import timezone
 
 from articles.models import Article, Byline, Reporter, Section
@@ -80,12 +81,14 @@ def published_article(section, reporter):
 
 
 @pytest.fixture
-def editor_client(client, editor):
+def editor_client(editor):
+    client = Client()
     client.force_login(editor)
     return client
 
 
 @pytest.fixture
-def reporter_client(client, reporter):
+def reporter_client(reporter):
+    client = Client()
     client.force_login(reporter.user)
     return client

@@ -132,3 +132,12 @@ def test_legacy_ids_are_unique(section):
 
     with pytest.raises(ValidationError):
         Article(section=section, title_en="Another", legacy_id=4321).full_clean()
+
+
+def test_an_english_only_body_stays_out_of_the_korean_field(section):
+    story = make_article(section, body_en="<p>English only</p>", body_ko="")
+    story.refresh_from_db()
+
+    assert not story.body_ko
+    with translation.override("ko"):
+        assert story.body == "<p>English only</p>"

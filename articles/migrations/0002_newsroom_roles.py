@@ -33,9 +33,7 @@ def create_roles(apps, schema_editor):
         group, _ = Group.objects.get_or_create(name=group_name)
         for app_label, model, actions in grants:
             codenames = [f"{action}_{model}" for action in actions]
-            group.permissions.add(
-                *Permission.objects.filter(content_type__app_label=app_label, codename__in=codenames)
-            )
+            group.permissions.add(*Permission.objects.filter(content_type__app_label=app_label, codename__in=codenames))
 
 
 def remove_roles(apps, schema_editor):

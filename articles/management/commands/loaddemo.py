@@ -15,7 +15,7 @@ from django.utils import timezone
 from articles.models import Article, Byline, Reporter, Section
 
 DEMO_CONTENT = Path(__file__).resolve().parents[2] / "demo_content" / "stories.json"
-DEMO_PASSWORD = "ktnews-demo"
+DEMO_PASSWORD = "ktnews-demo"  # noqa: S105 -- published in the README on purpose: demo only
 SEOUL = ZoneInfo("Asia/Seoul")
 
 #: username → (group, is_staff, description printed for the person trying the demo)
@@ -81,7 +81,9 @@ class Command(BaseCommand):
         return section
 
     def demo_reporter(self, entry, users):
-        fields = {name: entry[name] for name in ("name_ko", "name_en", "position_ko", "position_en", "bio_ko", "bio_en")}
+        fields = {
+            name: entry[name] for name in ("name_ko", "name_en", "position_ko", "position_en", "bio_ko", "bio_en")
+        }
         reporter, created = Reporter.objects.get_or_create(
             email=entry["email"], defaults={**fields, "user": users.get(entry.get("username"))}
         )

@@ -1,0 +1,42 @@
+"""The POST data of the story change form in the admin, as a browser would send it."""
+
+from articles.models import Article
+
+TRANSLATED = [f"{field}_{language}" for field in ("title", "subtitle", "summary", "body") for language in ("ko", "en")]
+
+
+def story_form_data(article: Article | None = None, *, section=None, reporters=(), **overrides) -> dict:
+    """Every field of the admin form, filled from ``article`` (or empty for a new story)."""
+    data = {name: (getattr(article, name) or "") if article else "" for name in TRANSLATED}
+    data.update(
+        section=(section or article.section).pk,
+        slug=article.slug if article else "",
+        review_note=article.review_note if article else "",
+        legacy_id="",
+        published_at_0="",
+        published_at_1="",
+    )
+    if article is None or article.comments_enabled:
+        data["comments_enabled"] = "on"
+    bylines = list(article.bylines.all()) if article else []
+    data.update(
+        {
+            "bylines-TOTAL_FORMS": str(len(bylines) + len(reporters)),
+            "bylines-INITIAL_FORMS": str(len(bylines)),
+            "bylines-MIN_NUM_FORMS": "0",
+            "bylines-MAX_NUM_FORMS": "1000",
+        }
+    )
+    for index, byline in enumerate(bylines):
+        data.update(
+            {
+                f"bylines-{index}-id": byline.pk,
+                f"bylines-{index}-article": article.pk,
+                f"bylines-{index}-reporter": byline.reporter_id,
+                f"bylines-{index}-order": byline.order,
+            }
+        )
+    for offset, reporter in enumerate(reporters, start=len(bylines)):
+        data.update({f"bylines-{offset}-reporter": reporter.pk, f"bylines-{offset}-order": offset})
+    data.update(overrides)
+    return data
