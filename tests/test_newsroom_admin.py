@@ -344,3 +344,18 @@ def test_a_future_publication_time_alone_does_not_publish(editor_client, draft):
     assert response.status_code == 302
     draft.refresh_from_db()
     assert draft.status == Article.Status.DRAFT
+
+
+def test_reporter_cannot_bulk_delete_by_crafted_changelist_post(reporter_client, draft):
+    response = reporter_client.post(
+        LIST_URL, {"action": "delete_selected", "_selected_action": [draft.pk], "post": "yes"}
+    )
+
+    assert response.status_code in {200, 302, 403}
+    assert Article.objects.filter(pk=draft.pk).exists()
+
+
+def test_editor_bulk_deletes_through_the_confirmation(editor_client, draft):
+    editor_client.post(LIST_URL, {"action": "delete_selected", "_selected_action": [draft.pk], "post": "yes"})
+
+    assert not Article.objects.filter(pk=draft.pk).exists()
