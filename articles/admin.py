@@ -10,9 +10,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin
+from solo.admin import SingletonModelAdmin
 
 from articles.forms import WORKFLOW_ACTIONS, ArticleAdminForm, requested_workflow_action
-from articles.models import PUBLISH_PERMISSION, Article, Byline, Reporter, Section
+from articles.models import PUBLISH_PERMISSION, Article, Byline, Reporter, Section, SiteSettings, Tag
 
 admin.site.site_header = _("KT News newsroom")
 admin.site.site_title = _("KT News newsroom")
@@ -46,6 +47,16 @@ class ReporterAdmin(TabbedTranslationAdmin):
         return ["user"]
 
 
+@admin.register(Tag)
+class TagAdmin(TabbedTranslationAdmin):
+    list_display = ["name", "slug"]
+    search_fields = ["name_ko", "name_en", "slug"]
+    prepopulated_fields = {"slug": ["name_en"]}
+
+
+admin.site.register(SiteSettings, SingletonModelAdmin)
+
+
 class BylineInline(admin.TabularInline):
     model = Byline
     # Left empty, a reporter's new story is signed with their own byline.
@@ -58,17 +69,22 @@ class BylineInline(admin.TabularInline):
 class ArticleAdmin(TabbedTranslationAdmin):
     form = ArticleAdminForm
     inlines = [BylineInline]
-    list_display = ["__str__", "section", "status", "byline_names", "published_at", "updated_at"]
-    list_filter = ["status", "section", "reporters"]
+    list_display = ["__str__", "section", "status", "placement", "placement_order", "byline_names", "published_at"]
+    list_editable = ["placement", "placement_order"]
+    list_filter = ["status", "section", "placement", "reporters"]
+    autocomplete_fields = ["tags", "related_articles"]
     list_select_related = ["section"]
     search_fields = ["title_ko", "title_en"]
     date_hierarchy = "published_at"
     ordering = ["-updated_at"]
 
-    EDITOR_ONLY_FIELDS = ["published_at", "review_note", "comments_enabled", "legacy_id"]
+    EDITOR_ONLY_FIELDS = [
+        "published_at", "review_note", "placement", "placement_order", "related_articles", "comments_enabled",
+        "legacy_id",
+    ]  # fmt: skip
     ALWAYS_READONLY = ["status", "approved_by", "created_by", "created_at", "updated_at"]
     fieldsets = [
-        (None, {"fields": ["title", "subtitle", "summary", "body"]}),
+        (None, {"fields": ["title", "subtitle", "summary", "body", "tags"]}),
         (_("Publication"), {"fields": ["section", "slug", "status", *EDITOR_ONLY_FIELDS, "approved_by"]}),
         (_("Record"), {"classes": ["collapse"], "fields": ["created_by", "created_at", "updated_at"]}),
     ]
@@ -90,6 +106,13 @@ class ArticleAdmin(TabbedTranslationAdmin):
     def view_on_site(self, article):
         # Unpublished stories get a "Preview" link instead (see the change form template).
         return article.get_absolute_url() if article.is_public else None
+
+    def get_changelist_instance(self, request):
+        # Placement is an editor's call: reporters get the list without its inline editing.
+        changelist = super().get_changelist_instance(request)
+        if not request.user.has_perm(PUBLISH_PERMISSION):
+            changelist.list_editable = ()
+        return changelist
 
     # Permissions: the model decides, the admin asks.
 

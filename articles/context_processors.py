@@ -2,5 +2,5 @@ from articles.models import Section
 
 
 def site_navigation(request):
-    """The sections for the header menu, as a lazy queryset (no query unless a template uses it)."""
-    return {"navigation_sections": Section.objects.all()}
+    """The sections for the header menu (cached: no query on most pages)."""
+    return {"navigation_sections": Section.for_navigation}

@@ -35,8 +35,8 @@ class ArticleAdminForm(forms.ModelForm):
     class Meta:
         model = Article
         fields = [
-            "title", "subtitle", "summary", "body", "section", "slug",
-            "published_at", "review_note", "comments_enabled", "legacy_id",
+            "title", "subtitle", "summary", "body", "tags", "section", "slug", "published_at", "review_note",
+            "placement", "placement_order", "related_articles", "comments_enabled", "legacy_id",
         ]  # fmt: skip
 
     def clean(self):

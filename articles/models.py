@@ -1,17 +1,27 @@
 """The newsroom's stories, sections and reporters."""
 
+from datetime import timedelta
+
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from solo.models import SingletonModel
 
 from articles.richtext import StoryBodyField
+from articles.search import update_search_documents
 
 PUBLISH_PERMISSION = "articles.publish_article"
+NAVIGATION_CACHE_KEY = "articles:navigation-sections"
+#: Saves this soon after approval (the approval itself, a typo fixed at once) are not revisions.
+REVISION_GRACE = timedelta(minutes=5)
 
 
 class Section(models.Model):
@@ -28,6 +38,23 @@ class Section(models.Model):
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        cache.delete(NAVIGATION_CACHE_KEY)
+
+    def get_absolute_url(self):
+        return reverse("articles:section", kwargs={"slug": self.slug})
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        cache.delete(NAVIGATION_CACHE_KEY)
+        return result
+
+    @classmethod
+    def for_navigation(cls) -> list["Section"]:
+        """Every section, from the cache: the header shows them on every page."""
+        return cache.get_or_set(NAVIGATION_CACHE_KEY, lambda: list(cls.objects.all()), timeout=None)
 
 
 class Reporter(models.Model):
@@ -57,6 +84,25 @@ class Reporter(models.Model):
     def __str__(self):
         return self.name
 
+    def get_absolute_url(self):
+        return reverse("articles:reporter", kwargs={"pk": self.pk})
+
+
+class Tag(models.Model):
+    name = models.CharField(_("name"), max_length=60)
+    slug = models.SlugField(_("slug"), max_length=80, unique=True, allow_unicode=True)
+
+    class Meta:
+        ordering = ["name", "pk"]
+        verbose_name = _("tag")
+        verbose_name_plural = _("tags")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:tag", kwargs={"slug": self.slug})
+
 
 class ArticleQuerySet(models.QuerySet):
     def published(self):
@@ -80,6 +126,13 @@ class Article(models.Model):
         REVIEW = "review", _("In review")
         RETURNED = "returned", _("Returned")
         PUBLISHED = "published", _("Published")
+
+    class Placement(models.TextChoices):
+        """Where the home page shows a story: the old system's 헤드라인 / 중요 / 일반 grades."""
+
+        LEAD = "lead", _("Lead")
+        IMPORTANT = "important", _("Important")
+        GENERAL = "general", _("General")
 
     #: States in which the story's reporters may still change it.
     REPORTER_EDITABLE = {Status.DRAFT, Status.RETURNED}
@@ -128,6 +181,22 @@ class Article(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     comments_enabled = models.BooleanField(_("comments enabled"), default=True)
+    placement = models.CharField(
+        _("placement"), max_length=10, choices=Placement.choices, default=Placement.GENERAL,
+        help_text=_("Lead stories open the home page, important ones follow; general stories appear by section."),
+    )  # fmt: skip
+    placement_order = models.PositiveSmallIntegerField(
+        _("placement order"), default=0, help_text=_("Among lead and important stories, smaller numbers come first.")
+    )
+    tags = models.ManyToManyField(Tag, verbose_name=_("tags"), related_name="articles", blank=True)
+    related_articles = models.ManyToManyField(
+        "self", verbose_name=_("related stories"), symmetrical=False, blank=True,
+        help_text=_("Editor's picks, shown before stories found by shared tags and section."),
+    )  # fmt: skip
+    #: Readers' visible comments, kept by the comments code so lists never count rows.
+    comment_count = models.PositiveIntegerField(_("comments"), default=0, editable=False)
+    #: Full-text index of both languages, kept up to date on PostgreSQL (see articles.search).
+    search_document = SearchVectorField(null=True, editable=False)
     legacy_id = models.PositiveIntegerField(
         _("old site number"),
         null=True,
@@ -146,15 +215,17 @@ class Article(models.Model):
         indexes = [
             models.Index(fields=["status", "-published_at"], name="article_status_published"),
             models.Index(fields=["section", "status", "-published_at"], name="article_section_published"),
+            models.Index(fields=["placement", "status", "-published_at"], name="article_placement_published"),
         ]
 
     def __str__(self):
-        return self.title or self.title_en or self.title_ko or _("(untitled story)")
+        return self.title or self.title_en or self.title_ko or str(_("(untitled story)"))
 
     def save(self, *args, **kwargs):
         if not self.slug:
             self.slug = slugify(self.title_en or self.title_ko or "", allow_unicode=True)[:120] or "story"
         super().save(*args, **kwargs)
+        update_search_documents(Article.objects.filter(pk=self.pk))
 
     def get_absolute_url(self):
         return reverse("articles:detail", kwargs={"pk": self.pk, "slug": self.slug})
@@ -170,6 +241,16 @@ class Article(models.Model):
     def byline(self) -> list[Reporter]:
         """The reporters in byline order (uses a prefetch of ``bylines__reporter`` when there is one)."""
         return [entry.reporter for entry in self.bylines.all()]
+
+    @property
+    def was_revised(self) -> bool:
+        """Edited after approval: the page then shows 수정 (updated) beside 승인."""
+        return bool(self.published_at and self.updated_at - self.published_at > REVISION_GRACE)
+
+    @property
+    def untranslated(self) -> bool:
+        """The current language has no headline of its own, so readers see the other language's."""
+        return not getattr(self, f"title_{get_language()}", None)
 
     @property
     def is_public(self) -> bool:
@@ -253,3 +334,45 @@ class Byline(models.Model):
 
     def __str__(self):
         return str(self.reporter)
+
+
+class DailyReadCount(models.Model):
+    """How many readers opened a story on one day (Asia/Seoul), for the most-read list.
+
+    Counted from the page's reading beacon, not from the page view itself, so
+    that counting never slows the page (or bypasses its cache), bots that run
+    no JavaScript are not counted, and reloads within a while count once.
+    """
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="daily_reads")
+    day = models.DateField(_("day"))
+    count = models.PositiveIntegerField(_("readers"), default=0)
+
+    class Meta:
+        verbose_name = _("daily read count")
+        verbose_name_plural = _("daily read counts")
+        constraints = [models.UniqueConstraint(fields=["article", "day"], name="daily_read_count_unique_day")]
+        indexes = [models.Index(fields=["day"], name="daily_read_count_day")]
+
+    def __str__(self):
+        return f"{self.article_id} {self.day}: {self.count}"
+
+
+class SiteSettings(SingletonModel):
+    """Settings editors change in the admin without a deployment."""
+
+    kakao_javascript_key = models.CharField(
+        _("Kakao JavaScript key"),
+        max_length=64,
+        blank=True,
+        help_text=_(
+            "The JavaScript key of the paper's Kakao Developers app. With it, the KakaoTalk share button "
+            "opens KakaoTalk's share sheet; without it, the button is a plain link."
+        ),
+    )
+
+    class Meta:
+        verbose_name = _("site settings")
+
+    def __str__(self):
+        return str(_("Site settings"))

@@ -2,7 +2,7 @@
 
 from modeltranslation.translator import TranslationOptions, register
 
-from articles.models import Article, Reporter, Section
+from articles.models import Article, Reporter, Section, Tag
 
 
 @register(Section)
@@ -19,3 +19,8 @@ class ReporterTranslationOptions(TranslationOptions):
 @register(Article)
 class ArticleTranslationOptions(TranslationOptions):
     fields = ("title", "subtitle", "summary", "body")
+
+
+@register(Tag)
+class TagTranslationOptions(TranslationOptions):
+    fields = ("name",)

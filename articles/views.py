@@ -1,13 +1,31 @@
+"""The reader site. Every public page starts from ``Article.objects.published()``."""
+
+from datetime import timedelta
+
 from django.contrib.admin.views.decorators import staff_member_required
-from django.db.models import Prefetch
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Window
+from django.db.models.functions import RowNumber
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
 
-from articles.models import Article, Byline
+from articles.models import Article, Byline, Reporter, Section, SiteSettings, Tag
+from articles.pagination import story_page
+from articles.readership import most_read, record_read
+from articles.search import search_stories, search_terms
+
+HOME_SECTION_STORIES = 4
+HOME_SECTION_WINDOW_DAYS = 365
+RELATED_STORIES = 5
+RELATED_SECTION_WINDOW_DAYS = 180
 
 
-def _story_page_queryset(queryset):
+def with_bylines(queryset):
+    """Stories with their section and byline, in two queries however many stories."""
     return queryset.select_related("section").prefetch_related(
         Prefetch("bylines", queryset=Byline.objects.select_related("reporter"))
     )
@@ -19,16 +37,175 @@ def favicon(request):
 
 
 def home(request):
-    latest = _story_page_queryset(Article.objects.published())[:20]
-    return render(request, "articles/home.html", {"articles": latest})
+    published = Article.objects.published()
+    placed = with_bylines(
+        published.filter(placement__in=[Article.Placement.LEAD, Article.Placement.IMPORTANT]).order_by(
+            "placement_order", "-published_at"
+        )[:12]
+    )
+    leads = [story for story in placed if story.placement == Article.Placement.LEAD]
+    important = [story for story in placed if story.placement == Article.Placement.IMPORTANT][:6]
+    context = {
+        "lead": leads[0] if leads else None,
+        "other_leads": leads[1:4],
+        "important": important,
+        "sections_with_stories": latest_by_section(published, exclude=[story.pk for story in placed]),
+        "most_read": most_read(),
+        "most_commented": published.filter(
+            comment_count__gt=0, published_at__gte=timezone.now() - timedelta(days=30)
+        ).order_by("-comment_count", "-published_at")[:5],
+    }
+    return render(request, "articles/home.html", context)
+
+
+def latest_by_section(published, exclude):
+    """The newest few stories of every section, in one query (a window function, not one per section)."""
+    ranked = (
+        published.filter(published_at__gte=timezone.now() - timedelta(days=HOME_SECTION_WINDOW_DAYS))
+        .exclude(pk__in=exclude)
+        .select_related("section")
+        .annotate(rank_in_section=Window(RowNumber(), partition_by=F("section_id"), order_by=F("published_at").desc()))
+        .filter(rank_in_section__lte=HOME_SECTION_STORIES)
+        .order_by("section__position", "section_id", "-published_at")
+    )
+    grouped = {}
+    for story in ranked:
+        grouped.setdefault(story.section, []).append(story)
+    return list(grouped.items())
+
+
+def section_detail(request, slug):
+    section = get_object_or_404(Section, slug=slug)
+    page = story_page(
+        with_bylines(Article.objects.published().filter(section=section)),
+        older=request.GET.get("older"),
+        newer=request.GET.get("newer"),
+    )
+    return render(
+        request, "articles/section_detail.html", {"section": section, "current_section": section, "page": page}
+    )
 
 
 def article_detail(request, pk, slug=None):
-    article = get_object_or_404(_story_page_queryset(Article.objects.published()), pk=pk)
+    article = get_object_or_404(story_page_queryset(Article.objects.published()), pk=pk)
     if slug != article.slug:
         # The headline (and so the slug) may change; old addresses keep working.
         return redirect(article, permanent=True)
-    return render(request, "articles/article_detail.html", {"article": article})
+    return render(request, "articles/article_detail.html", story_context(article))
+
+
+def story_page_queryset(queryset):
+    return with_bylines(queryset).prefetch_related("tags")
+
+
+def story_context(article, **extra):
+    published = Article.objects.published().exclude(pk=article.pk)
+    in_section = published.filter(section_id=article.section_id)
+    older = Q(published_at__lt=article.published_at) | Q(published_at=article.published_at, pk__lt=article.pk)
+    newer = Q(published_at__gt=article.published_at) | Q(published_at=article.published_at, pk__gt=article.pk)
+    return {
+        "article": article,
+        "current_section": article.section,
+        "site_settings": SiteSettings.get_solo(),
+        "related_stories": related_stories(article, published),
+        "previous_story": in_section.filter(older).order_by("-published_at", "-pk").first()
+        if article.published_at
+        else None,
+        "next_story": in_section.filter(newer).order_by("published_at", "pk").first() if article.published_at else None,
+        **extra,
+    }
+
+
+def related_stories(article, published):
+    """Editor's picks first, then stories sharing the most tags, then recent ones from the section; one query."""
+    tag_ids = [tag.pk for tag in article.tags.all()]
+    picked = Article.related_articles.through.objects.filter(from_article_id=article.pk)
+    recent_in_section = Q(section_id=article.section_id)
+    if article.published_at:
+        recent_in_section &= Q(published_at__gte=article.published_at - timedelta(days=RELATED_SECTION_WINDOW_DAYS))
+    return list(
+        published.filter(Q(pk__in=picked.values("to_article_id")) | Q(tags__in=tag_ids) | recent_in_section)
+        .annotate(
+            picked=Exists(picked.filter(to_article_id=OuterRef("pk"))),
+            shared_tags=Count("tags", filter=Q(tags__in=tag_ids), distinct=True),
+        )
+        .select_related("section")
+        .order_by("-picked", "-shared_tags", "-published_at")[:RELATED_STORIES]
+    )
+
+
+def legacy_redirect(request):
+    """The old site's /news/articleView.html?idxno=N addresses lead to the story that was N."""
+    try:
+        legacy_id = int(request.GET.get("idxno", ""))
+    except ValueError:
+        raise Http404 from None
+    article = get_object_or_404(Article.objects.published().only("pk", "slug"), legacy_id=legacy_id)
+    return redirect(article, permanent=True)
+
+
+def reporter_detail(request, pk):
+    reporter = get_object_or_404(Reporter, pk=pk)
+    page = story_page(
+        with_bylines(Article.objects.published().filter(bylines__reporter=reporter)),
+        older=request.GET.get("older"),
+        newer=request.GET.get("newer"),
+    )
+    return render(request, "articles/reporter_detail.html", {"reporter": reporter, "page": page})
+
+
+def tag_detail(request, slug):
+    tag = get_object_or_404(Tag, slug=slug)
+    page = story_page(
+        with_bylines(Article.objects.published().filter(tags=tag)),
+        older=request.GET.get("older"),
+        newer=request.GET.get("newer"),
+    )
+    return render(request, "articles/tag_detail.html", {"tag": tag, "page": page})
+
+
+SEARCH_RESULTS_PER_PAGE = 20
+SEARCH_MAX_PAGES = 10
+
+
+def search(request):
+    query = request.GET.get("q", "")
+    terms = search_terms(query)
+    page_number = _bounded_page_number(request.GET.get("page"))
+    results, has_next = [], False
+    if terms:
+        start = (page_number - 1) * SEARCH_RESULTS_PER_PAGE
+        found = list(
+            search_stories(with_bylines(Article.objects.published()), terms)[
+                start : start + SEARCH_RESULTS_PER_PAGE + 1
+            ]
+        )
+        results, has_next = found[:SEARCH_RESULTS_PER_PAGE], len(found) > SEARCH_RESULTS_PER_PAGE
+    context = {
+        "query": query[:200],
+        "terms": terms,
+        "results": results,
+        "page_number": page_number,
+        "first_position": (page_number - 1) * SEARCH_RESULTS_PER_PAGE + 1,
+        "has_next": has_next and page_number < SEARCH_MAX_PAGES,
+    }
+    return render(request, "articles/search.html", context)
+
+
+def _bounded_page_number(raw) -> int:
+    try:
+        return min(max(int(raw), 1), SEARCH_MAX_PAGES)
+    except (TypeError, ValueError):
+        return 1
+
+
+@csrf_exempt  # Counting a read changes nothing of the reader's, and cached pages carry no token.
+@require_POST
+def story_read(request, pk):
+    """The story page's reading beacon: counts one reader towards the most-read list."""
+    if Article.objects.published().filter(pk=pk).exists():
+        record_read(request, pk)
+    return HttpResponse(status=204)
 
 
 @never_cache
@@ -36,7 +213,7 @@ def article_detail(request, pk, slug=None):
 def article_preview(request, pk):
     """The story as readers would see it, for the newsroom, before it is public."""
     newsroom_stories = Article.objects.in_newsroom_of(request.user)
-    article = get_object_or_404(_story_page_queryset(newsroom_stories), pk=pk)
-    response = render(request, "articles/article_detail.html", {"article": article, "is_preview": True})
+    article = get_object_or_404(story_page_queryset(newsroom_stories), pk=pk)
+    response = render(request, "articles/article_detail.html", story_context(article, is_preview=True))
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response

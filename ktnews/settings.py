@@ -47,6 +47,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.contrib.postgres",
+    "django.contrib.sitemaps",
+    "solo",
     "django_prose_editor",
     "csp",
     "articles",
@@ -189,6 +192,10 @@ CONTENT_SECURITY_POLICY = {
 }
 
 LOGIN_URL = "admin:login"
+
+# django-solo keeps the site settings row in the cache and refreshes it on save.
+SOLO_CACHE = "default"
+SOLO_CACHE_TIMEOUT = 24 * 60 * 60
 
 LOGGING = {
     "version": 1,

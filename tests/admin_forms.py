@@ -12,6 +12,8 @@ def story_form_data(article: Article | None = None, *, section=None, reporters=(
         section=(section or article.section).pk,
         slug=article.slug if article else "",
         review_note=article.review_note if article else "",
+        placement=article.placement if article else "general",
+        placement_order=article.placement_order if article else 0,
         legacy_id="",
         published_at_0="",
         published_at_1="",

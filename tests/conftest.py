@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.auth.models import Group, User
+from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone
 
@@ -92,3 +93,11 @@ def reporter_client(reporter):
     client = Client()
     client.force_login(reporter.user)
     return client
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Cached navigation and settings must not leak from one test's database into the next."""
+    cache.clear()
+    yield
+    cache.clear()

@@ -359,3 +359,37 @@ def test_editor_bulk_deletes_through_the_confirmation(editor_client, draft):
     editor_client.post(LIST_URL, {"action": "delete_selected", "_selected_action": [draft.pk], "post": "yes"})
 
     assert not Article.objects.filter(pk=draft.pk).exists()
+
+
+def test_reporter_and_editor_open_the_new_story_form(reporter_client, editor_client):
+    assert reporter_client.get(ADD_URL).status_code == 200
+    assert editor_client.get(ADD_URL).status_code == 200
+
+
+def test_reporter_cannot_change_placement_through_the_list(reporter_client, published_article):
+    response = reporter_client.post(
+        LIST_URL,
+        {
+            "form-TOTAL_FORMS": "1", "form-INITIAL_FORMS": "1", "form-MIN_NUM_FORMS": "0", "form-MAX_NUM_FORMS": "1000",
+            "form-0-id": published_article.pk, "form-0-placement": "lead", "form-0-placement_order": "0",
+            "_save": "Save",
+        },
+    )  # fmt: skip
+
+    assert response.status_code in {200, 302}
+    published_article.refresh_from_db()
+    assert published_article.placement == Article.Placement.GENERAL
+
+
+def test_editor_orders_lead_stories_from_the_list(editor_client, published_article):
+    editor_client.post(
+        LIST_URL,
+        {
+            "form-TOTAL_FORMS": "1", "form-INITIAL_FORMS": "1", "form-MIN_NUM_FORMS": "0", "form-MAX_NUM_FORMS": "1000",
+            "form-0-id": published_article.pk, "form-0-placement": "lead", "form-0-placement_order": "2",
+            "_save": "Save",
+        },
+    )  # fmt: skip
+
+    published_article.refresh_from_db()
+    assert (published_article.placement, published_article.placement_order) == (Article.Placement.LEAD, 2)

@@ -3,6 +3,7 @@
 import pytest
 
 from articles.models import Article
+from tests.admin_forms import story_form_data
 from tests.conftest import make_article
 
 pytestmark = pytest.mark.django_db
@@ -58,19 +59,7 @@ def test_an_empty_editor_paragraph_counts_as_no_body(section):
 
 def test_the_admin_sanitizes_what_it_saves(editor_client, section):
     response = editor_client.post(
-        "/en/admin/articles/article/add/",
-        {
-            **{f"{field}_{lang}": "" for field in ("title", "subtitle", "summary", "body") for lang in ("ko", "en")},
-            "title_en": "Hostile",
-            "body_en": HOSTILE_BODY,
-            "section": section.pk,
-            "slug": "",
-            "comments_enabled": "on",
-            "bylines-TOTAL_FORMS": "0",
-            "bylines-INITIAL_FORMS": "0",
-            "bylines-MIN_NUM_FORMS": "0",
-            "bylines-MAX_NUM_FORMS": "1000",
-        },
+        "/en/admin/articles/article/add/", story_form_data(section=section, title_en="Hostile", body_en=HOSTILE_BODY)
     )
 
     assert response.status_code == 302

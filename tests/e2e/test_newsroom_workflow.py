@@ -81,6 +81,6 @@ def test_story_goes_from_draft_through_return_to_publication(live_server, browse
     expect(reader_page).to_have_url(re.compile(r"/en/news/\d+/night-buses-return-to-the-main-gate/$"))
     expect(reader_page.get_by_role("heading", level=1)).to_have_text(HEADLINE)
     expect(reader_page.locator(".story__body")).to_contain_text("the student council pays")
-    expect(reader_page.locator(".byline")).to_contain_text("Hwang Min-jun")
+    expect(reader_page.locator(".story__info")).to_contain_text("Hwang Min-jun")
 
     assert errors == []

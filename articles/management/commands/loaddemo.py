@@ -11,8 +11,9 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import slugify
 
-from articles.models import Article, Byline, Reporter, Section
+from articles.models import Article, Byline, Reporter, Section, Tag
 
 DEMO_CONTENT = Path(__file__).resolve().parents[2] / "demo_content" / "stories.json"
 DEMO_PASSWORD = "ktnews-demo"  # noqa: S105 -- published in the README on purpose: demo only
@@ -99,6 +100,7 @@ class Command(BaseCommand):
             section=sections[entry["section"]],
             status=STATUS_BY_NAME[entry["status"]],
             review_note=entry.get("review_note", ""),
+            placement=entry.get("placement", Article.Placement.GENERAL),
             created_by=byline[0].user or users["editor"],
             **{
                 f"{field}_{language}": entry.get(f"{field}_{language}", "")
@@ -114,7 +116,17 @@ class Command(BaseCommand):
         Byline.objects.bulk_create(
             Byline(article=article, reporter=reporter, order=order) for order, reporter in enumerate(byline)
         )
+        article.tags.set(
+            self.demo_tag(name_en, name_ko)
+            for name_en, name_ko in zip(entry.get("tags_en", []), entry.get("tags_ko", []), strict=True)
+        )
         self.created["stories"] += 1
+
+    def demo_tag(self, name_en, name_ko):
+        tag, _created = Tag.objects.get_or_create(
+            slug=slugify(name_en), defaults={"name_en": name_en, "name_ko": name_ko}
+        )
+        return tag
 
     @staticmethod
     def publication_time(entry):

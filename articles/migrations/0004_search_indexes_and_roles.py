@@ -1,0 +1,59 @@
+"""PostgreSQL search indexes, and the new models' permissions for the newsroom roles."""
+
+from django.contrib.auth.management import create_permissions
+from django.db import migrations
+
+from articles.search import update_search_documents
+
+TRIGRAM_FIELDS = ["title_ko", "subtitle_ko", "body_ko"]
+
+GRANTS = {
+    "Reporters": [("tag", ["add", "view"])],
+    "Editors": [("tag", ["add", "change", "delete", "view"]), ("sitesettings", ["change", "view"])],
+}
+
+
+def create_search_indexes(apps, schema_editor):
+    if schema_editor.connection.vendor != "postgresql":
+        return
+    schema_editor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+    schema_editor.execute(
+        "CREATE INDEX IF NOT EXISTS article_search_document ON articles_article USING gin (search_document)"
+    )
+    for field in TRIGRAM_FIELDS:
+        schema_editor.execute(
+            f"CREATE INDEX IF NOT EXISTS article_{field}_trgm ON articles_article USING gin ({field} gin_trgm_ops)"
+        )
+    update_search_documents(apps.get_model("articles", "Article").objects.all())
+
+
+def drop_search_indexes(apps, schema_editor):
+    if schema_editor.connection.vendor != "postgresql":
+        return
+    for name in ["article_search_document", *(f"article_{field}_trgm" for field in TRIGRAM_FIELDS)]:
+        schema_editor.execute(f"DROP INDEX IF EXISTS {name}")
+
+
+def grant_permissions(apps, schema_editor):
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_permissions(app_config, apps=apps, verbosity=0)
+        app_config.models_module = None
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    for group_name, grants in GRANTS.items():
+        group = Group.objects.get(name=group_name)
+        for model, actions in grants:
+            codenames = [f"{action}_{model}" for action in actions]
+            group.permissions.add(
+                *Permission.objects.filter(content_type__app_label="articles", codename__in=codenames)
+            )
+
+
+class Migration(migrations.Migration):
+    dependencies = [("articles", "0003_reader_site")]
+
+    operations = [
+        migrations.RunPython(create_search_indexes, drop_search_indexes),
+        migrations.RunPython(grant_permissions, migrations.RunPython.noop),
+    ]

@@ -1,0 +1,27 @@
+"""Template helpers for every page of the reader site."""
+
+from django import template
+from django.conf import settings
+from django.urls import translate_url
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def page_in_language(context, language_code: str, absolute: bool = False) -> str:
+    """This page's address in another language (the language switch and hreflang alternates)."""
+    request = context["request"]
+    url = translate_url(request.get_full_path(), language_code)
+    return request.build_absolute_uri(url) if absolute else url
+
+
+@register.simple_tag(takes_context=True)
+def absolute_url(context, path: str) -> str:
+    return context["request"].build_absolute_uri(path)
+
+
+@register.simple_tag
+def other_languages(current: str) -> list[tuple[str, str]]:
+    """(code, name in its own language) of every site language but ``current``."""
+    own_names = {"ko": "한국어", "en": "English"}
+    return [(code, own_names.get(code, code)) for code, _name in settings.LANGUAGES if code != current]
