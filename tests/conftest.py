@@ -7,9 +7,10 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.auth.models import Group, User
+from django.conf import settings
 from django.core.cache import cache
 from django.test import Client
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from articles.models import Article, Byline, Reporter, Section
 
@@ -93,6 +94,13 @@ def reporter_client(reporter):
     client = Client()
     client.force_login(reporter.user)
     return client
+
+
+@pytest.fixture(autouse=True)
+def korean_by_default():
+    """Each test starts on the default language, as a request to an unprefixed URL would."""
+    with translation.override(settings.LANGUAGE_CODE):
+        yield
 
 
 @pytest.fixture(autouse=True)

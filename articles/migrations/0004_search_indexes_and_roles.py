@@ -1,4 +1,4 @@
-"""PostgreSQL search indexes, and the new models' permissions for the newsroom roles."""
+"""PostgreSQL search indexes, the new models' permissions for the newsroom roles, the settings row."""
 
 from django.contrib.auth.management import create_permissions
 from django.db import migrations
@@ -50,10 +50,16 @@ def grant_permissions(apps, schema_editor):
             )
 
 
+def create_site_settings(apps, schema_editor):
+    # The row exists from the start, so reading it never has to write.
+    apps.get_model("articles", "SiteSettings").objects.get_or_create(pk=1)
+
+
 class Migration(migrations.Migration):
     dependencies = [("articles", "0003_reader_site")]
 
     operations = [
         migrations.RunPython(create_search_indexes, drop_search_indexes),
         migrations.RunPython(grant_permissions, migrations.RunPython.noop),
+        migrations.RunPython(create_site_settings, migrations.RunPython.noop),
     ]
