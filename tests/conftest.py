@@ -6,8 +6,8 @@ Fixtures chain: a reporter's account → their byline profile → their story.
 from datetime import timedelta
 
 import pytest
-from django.contrib.auth.models import Group, User
 from django.conf import settings
+from django.contrib.auth.models import Group, User
 from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone, translation

@@ -35,7 +35,7 @@ def publish_many(section, count, *, reporters=(), tags=(), start=None, **fields)
 @pytest.fixture
 def crowded_story(section, reporter, other_reporter):
     """A story with several reporters, many tags and related stories, as a worst case for queries."""
-    tags = [Tag.objects.create(name_en=f"Tag {index}", name_ko=f"태그 {index}", slug=f"tag-{index}") for index in range(8)]
+    tags = [Tag.objects.create(name_en=f"Tag {n}", name_ko=f"태그 {n}", slug=f"tag-{n}") for n in range(8)]
     story = make_article(section, reporter, other_reporter, status=Article.Status.PUBLISHED, title_en="Crowded")
     story.tags.set(tags)
     neighbours = publish_many(section, 12, reporters=[reporter, other_reporter], tags=tags[:3])
