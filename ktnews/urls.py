@@ -2,13 +2,26 @@ from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.conf.urls.static import static
 from django.contrib import admin
+from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
+from django.views.generic import TemplateView
 
 from articles import views
+from articles.sitemaps import SITEMAPS, news_sitemap
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("favicon.ico", views.favicon),
+    # For crawlers, in both languages at once: outside the language prefixes.
+    path("robots.txt", TemplateView.as_view(template_name="robots.txt", content_type="text/plain"), name="robots"),
+    path(
+        "sitemap.xml",
+        sitemap_views.index,
+        {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap-section"},
+        name="sitemap",
+    ),
+    path("sitemap-news.xml", news_sitemap, name="sitemap-news"),
+    path("sitemap-<slug:section>.xml", sitemap_views.sitemap, {"sitemaps": SITEMAPS}, name="sitemap-section"),
 ]
 
 # Korean pages have no prefix; English pages live under /en/.

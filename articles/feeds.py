@@ -1,0 +1,63 @@
+"""RSS feeds of the latest stories: the whole paper's and one per section, in the page's language."""
+
+from django.contrib.syndication.views import Feed
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.translation import gettext, gettext_lazy
+
+from articles.models import Article, Section
+from articles.views import story_page_queryset
+
+FEED_STORIES = 30
+
+
+def latest_stories(queryset):
+    """The newest stories with section, byline and tags: three queries however many stories."""
+    return story_page_queryset(queryset).order_by("-published_at", "-pk")[:FEED_STORIES]
+
+
+class LatestStoriesFeed(Feed):
+    title = gettext_lazy("KT News")
+    description = gettext_lazy("The KU Times, the English-language student newspaper of the university.")
+
+    def link(self):
+        return reverse("articles:home")
+
+    def items(self):
+        return latest_stories(Article.objects.published())
+
+    def item_title(self, story):
+        # The headline as text; Django's default would escape it twice, for feed readers that render HTML.
+        return story.title
+
+    def item_description(self, story):
+        return story.summary
+
+    def item_pubdate(self, story):
+        return story.published_at
+
+    def item_updateddate(self, story):
+        return story.updated_at
+
+    def item_author_name(self, story):
+        return ", ".join(reporter.name for reporter in story.byline) or None
+
+    def item_categories(self, story):
+        return [story.section.name, *(tag.name for tag in story.tags.all())]
+
+
+class SectionFeed(LatestStoriesFeed):
+    def get_object(self, request, slug):
+        return get_object_or_404(Section, slug=slug)
+
+    def title(self, section):
+        return gettext("%(section)s · KT News") % {"section": section.name}
+
+    def description(self, section):
+        return gettext("The latest stories in %(section)s from The KU Times.") % {"section": section.name}
+
+    def link(self, section):
+        return section.get_absolute_url()
+
+    def items(self, section):
+        return latest_stories(Article.objects.published().filter(section=section))
