@@ -17,6 +17,7 @@ from articles.models import Article, Byline, Reporter, Section, SiteSettings, Ta
 from articles.pagination import story_page
 from articles.readership import most_read, record_read
 from articles.search import search_stories, search_terms
+from ktnews.security import allow_kakao_sdk
 
 HOME_SECTION_STORIES = 4
 HOME_SECTION_WINDOW_DAYS = 365
@@ -91,7 +92,11 @@ def article_detail(request, pk, slug=None):
     if slug != article.slug:
         # The headline (and so the slug) may change; old addresses keep working.
         return redirect(article, permanent=True)
-    return render(request, "articles/article_detail.html", story_context(article))
+    context = story_context(article)
+    response = render(request, "articles/article_detail.html", context)
+    if context["site_settings"].kakao_javascript_key:
+        allow_kakao_sdk(response)
+    return response
 
 
 def story_page_queryset(queryset):

@@ -32,3 +32,17 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
             update["script-src"] = [*update.get("script-src", []), prose_editor_importmap_hash()]
             parts.update = update
         return parts
+
+
+#: Kakao's JavaScript SDK is only served from Kakao's own host.
+KAKAO_SDK_ORIGIN = "https://t1.kakaocdn.net"
+
+
+def allow_kakao_sdk(response) -> None:
+    """Let this page load Kakao's share SDK: only story pages, only when an editor configured a key.
+
+    Uses django-csp's per-response update, the same one its ``csp_update`` decorator sets.
+    """
+    update = dict(getattr(response, "_csp_update", None) or {})
+    update["script-src"] = [*update.get("script-src", []), KAKAO_SDK_ORIGIN]
+    response._csp_update = update

@@ -334,3 +334,21 @@ def test_most_read_ranks_by_the_last_weeks_readers(client, section):
 
     aside = client.get("/en/").content.decode().rsplit("most-read-heading", 1)[1].split("most-commented-heading")[0]
     assert aside.index("Popular") < aside.index("Faded")
+
+
+def test_kakaos_sdk_is_allowed_only_on_story_pages_once_an_editor_sets_a_key(client, published_article):
+    from articles.models import SiteSettings
+
+    without_key = client.get(url_of(published_article))
+    assert "kakaocdn" not in without_key["Content-Security-Policy"]
+    assert "story.kakao.com/share" in without_key.content.decode()
+
+    settings_row = SiteSettings.get_solo()
+    settings_row.kakao_javascript_key = "0123456789abcdef0123456789abcdef"
+    settings_row.save()
+
+    with_key = client.get(url_of(published_article))
+    assert "script-src 'self'" in with_key["Content-Security-Policy"]
+    assert "https://t1.kakaocdn.net" in with_key["Content-Security-Policy"]
+    assert 'data-kakao-key="0123456789abcdef0123456789abcdef"' in with_key.content.decode()
+    assert "kakaocdn" not in client.get("/")["Content-Security-Policy"]
