@@ -8,6 +8,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin
 from solo.admin import SingletonModelAdmin
@@ -82,11 +83,15 @@ class ArticleAdmin(TabbedTranslationAdmin):
         "published_at", "review_note", "placement", "placement_order", "related_articles", "comments_enabled",
         "legacy_id",
     ]  # fmt: skip
-    ALWAYS_READONLY = ["status", "approved_by", "created_by", "created_at", "updated_at"]
+    ALWAYS_READONLY = ["status", "approved_by", "revised_at", "created_by", "created_at", "updated_at"]
+    #: Changing these on a public story shows readers a 수정 (updated) time.
+    READER_VISIBLE_FIELDS = {
+        f"{field}_{language}" for field in ("title", "subtitle", "summary", "body") for language in ("ko", "en")
+    }
     fieldsets = [
         (None, {"fields": ["title", "subtitle", "summary", "body", "tags"]}),
         (_("Publication"), {"fields": ["section", "slug", "status", *EDITOR_ONLY_FIELDS, "approved_by"]}),
-        (_("Record"), {"classes": ["collapse"], "fields": ["created_by", "created_at", "updated_at"]}),
+        (_("Record"), {"classes": ["collapse"], "fields": ["created_by", "created_at", "updated_at", "revised_at"]}),
     ]
 
     def get_readonly_fields(self, request, obj=None):
@@ -167,6 +172,8 @@ class ArticleAdmin(TabbedTranslationAdmin):
     def save_model(self, request, obj, form, change):
         if not change:
             obj.created_by = request.user
+        elif obj.is_public and set(form.changed_data) & self.READER_VISIBLE_FIELDS:
+            obj.revised_at = timezone.now()
         super().save_model(request, obj, form, change)
 
     def save_related(self, request, form, formsets, change):

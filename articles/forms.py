@@ -48,6 +48,17 @@ class ArticleAdminForm(forms.ModelForm):
             self.add_error("review_note", _("Write a note telling the reporter what to change."))
         if action == "_unpublish" and self.instance.status != Article.Status.PUBLISHED:
             raise forms.ValidationError(_("Only a published story can be unpublished."))
+        published = self.instance.status == Article.Status.PUBLISHED
+        if (
+            published
+            and action != "_unpublish"
+            and "published_at" in self.fields
+            and not cleaned_data.get("published_at")
+        ):
+            self.add_error(
+                "published_at",
+                _("A published story needs its publication time. To take it off the site, unpublish it."),
+            )
         if action == "_return" and self.instance.status == Article.Status.PUBLISHED:
             raise forms.ValidationError(_("Unpublish the story before returning it."))
         return cleaned_data

@@ -162,6 +162,10 @@ class Article(models.Model):
         blank=True,
         help_text=_("Approval and publication time. A future time schedules the story."),
     )
+    revised_at = models.DateTimeField(
+        _("revised at"), null=True, blank=True, editable=False,
+        help_text=_("When the story was last changed after its publication (shown as 수정)."),
+    )  # fmt: skip
     approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("approved by"),
@@ -245,7 +249,7 @@ class Article(models.Model):
     @property
     def was_revised(self) -> bool:
         """Edited after approval: the page then shows 수정 (updated) beside 승인."""
-        return bool(self.published_at and self.updated_at - self.published_at > REVISION_GRACE)
+        return bool(self.published_at and self.revised_at and self.revised_at - self.published_at > REVISION_GRACE)
 
     @property
     def untranslated(self) -> bool:

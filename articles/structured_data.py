@@ -42,7 +42,7 @@ def story_metadata(article: Article, request: HttpRequest) -> dict:
         "locale": OPENGRAPH_LOCALES[language],
         "alternate_locales": [OPENGRAPH_LOCALES[code] for code, _name in settings.LANGUAGES if code != language],
         "published_time": _iso(article.published_at),
-        "modified_time": _iso(article.updated_at),
+        "modified_time": _iso(article.revised_at or article.published_at),
         "section": article.section.name,
         "tags": tags,
         "twitter_card": "summary_large_image" if image else "summary",
@@ -60,7 +60,7 @@ def _news_article(article: Article, request: HttpRequest, *, url: str, image: st
         "url": url,
         "mainEntityOfPage": {"@type": "WebPage", "@id": url},
         "datePublished": _iso(article.published_at),
-        "dateModified": _iso(article.updated_at),
+        "dateModified": _iso(article.revised_at or article.published_at),
         "author": [
             {"@type": "Person", "name": reporter.name, "url": request.build_absolute_uri(reporter.get_absolute_url())}
             for reporter in article.byline

@@ -1,5 +1,7 @@
 """The POST data of the story change form in the admin, as a browser would send it."""
 
+from django.utils.timezone import localtime
+
 from articles.models import Article
 
 TRANSLATED = [f"{field}_{language}" for field in ("title", "subtitle", "summary", "body") for language in ("ko", "en")]
@@ -15,8 +17,8 @@ def story_form_data(article: Article | None = None, *, section=None, reporters=(
         placement=article.placement if article else "general",
         placement_order=article.placement_order if article else 0,
         legacy_id="",
-        published_at_0="",
-        published_at_1="",
+        published_at_0=localtime(article.published_at).strftime("%Y-%m-%d") if article and article.published_at else "",
+        published_at_1=localtime(article.published_at).strftime("%H:%M:%S") if article and article.published_at else "",
     )
     if article is None or article.comments_enabled:
         data["comments_enabled"] = "on"

@@ -393,3 +393,14 @@ def test_editor_orders_lead_stories_from_the_list(editor_client, published_artic
 
     published_article.refresh_from_db()
     assert (published_article.placement, published_article.placement_order) == (Article.Placement.LEAD, 2)
+
+
+def test_a_published_story_keeps_its_publication_time(editor_client, published_article):
+    response = editor_client.post(
+        change_url(published_article), story_form_data(published_article, published_at_0="", published_at_1="")
+    )
+
+    assert response.status_code == 200
+    assert "published_at" in response.context["adminform"].form.errors
+    published_article.refresh_from_db()
+    assert published_article.is_public

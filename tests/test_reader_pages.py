@@ -8,6 +8,7 @@ from django.utils import timezone, translation
 from django.views.defaults import server_error
 
 from articles.models import Article, Section, Tag
+from tests.admin_forms import story_form_data
 from tests.conftest import make_article
 
 pytestmark = pytest.mark.django_db
@@ -173,15 +174,23 @@ def test_story_page_shows_byline_links_positions_times_comments_and_share(client
     assert 'aria-label="현재 위치"' in content
 
 
-def test_story_page_shows_the_updated_time_only_after_a_revision(client, section):
+def test_story_page_shows_the_updated_time_only_after_a_revision(client, editor_client, section):
     with time_machine.travel("2026-03-02 09:00 +0900", tick=False):
         story = make_article(section, status=Article.Status.PUBLISHED, published_at=timezone.now())
-    with time_machine.travel("2026-03-02 09:01 +0900", tick=False):
+    with time_machine.travel("2026-03-02 09:30 +0900", tick=False):
+        editor_client.post(f"/admin/articles/article/{story.pk}/change/", story_form_data(story, comments_enabled=""))
         assert "수정" not in client.get(url_of(story)).content.decode()
     with time_machine.travel("2026-03-02 15:30 +0900", tick=False):
-        story.title_en = "Corrected headline"
-        story.save()
+        editor_client.post(
+            f"/admin/articles/article/{story.pk}/change/", story_form_data(story, title_en="Corrected headline")
+        )
         assert "수정 2026.03.02 15:30" in client.get(url_of(story)).content.decode()
+
+
+def test_loading_an_old_story_does_not_mark_it_updated(client, section):
+    story = make_article(section, status=Article.Status.PUBLISHED, published_at=timezone.now() - timedelta(days=300))
+
+    assert "수정" not in client.get(url_of(story)).content.decode()
 
 
 def test_an_untranslated_story_falls_back_and_says_so(client, section):
