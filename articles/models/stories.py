@@ -1,4 +1,4 @@
-"""The newsroom's stories, sections and reporters."""
+"""Stories and how they are organised: sections, tags, bylines, and the newsroom workflow."""
 
 from datetime import timedelta
 
@@ -13,8 +13,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
-from solo.models import SingletonModel
 
+from articles.models.people import Reporter
 from articles.richtext import StoryBodyField
 from articles.search import update_search_documents
 
@@ -55,37 +55,6 @@ class Section(models.Model):
     def for_navigation(cls) -> list["Section"]:
         """Every section, from the cache: the header shows them on every page."""
         return cache.get_or_set(NAVIGATION_CACHE_KEY, lambda: list(cls.objects.all()), timeout=None)
-
-
-class Reporter(models.Model):
-    """A name on a byline. It may belong to a login account, or to nobody (a graduate)."""
-
-    name = models.CharField(_("name"), max_length=100)
-    position = models.CharField(
-        _("position"), max_length=100, blank=True, help_text=_('Shown on the byline, e.g. "KT Reporter".')
-    )
-    email = models.EmailField(_("email"), blank=True)
-    bio = models.TextField(_("bio"), blank=True)
-    portrait = models.ImageField(_("portrait"), upload_to="reporters/", blank=True)
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("login account"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="reporter",
-    )
-
-    class Meta:
-        ordering = ["name", "pk"]
-        verbose_name = _("reporter")
-        verbose_name_plural = _("reporters")
-
-    def __str__(self):
-        return self.name
-
-    def get_absolute_url(self):
-        return reverse("articles:reporter", kwargs={"pk": self.pk})
 
 
 class Tag(models.Model):
@@ -338,45 +307,3 @@ class Byline(models.Model):
 
     def __str__(self):
         return str(self.reporter)
-
-
-class DailyReadCount(models.Model):
-    """How many readers opened a story on one day (Asia/Seoul), for the most-read list.
-
-    Counted from the page's reading beacon, not from the page view itself, so
-    that counting never slows the page (or bypasses its cache), bots that run
-    no JavaScript are not counted, and reloads within a while count once.
-    """
-
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="daily_reads")
-    day = models.DateField(_("day"))
-    count = models.PositiveIntegerField(_("readers"), default=0)
-
-    class Meta:
-        verbose_name = _("daily read count")
-        verbose_name_plural = _("daily read counts")
-        constraints = [models.UniqueConstraint(fields=["article", "day"], name="daily_read_count_unique_day")]
-        indexes = [models.Index(fields=["day"], name="daily_read_count_day")]
-
-    def __str__(self):
-        return f"{self.article_id} {self.day}: {self.count}"
-
-
-class SiteSettings(SingletonModel):
-    """Settings editors change in the admin without a deployment."""
-
-    kakao_javascript_key = models.CharField(
-        _("Kakao JavaScript key"),
-        max_length=64,
-        blank=True,
-        help_text=_(
-            "The JavaScript key of the paper's Kakao Developers app. With it, the KakaoTalk share button "
-            "opens KakaoTalk's share sheet; without it, the button is a plain link."
-        ),
-    )
-
-    class Meta:
-        verbose_name = _("site settings")
-
-    def __str__(self):
-        return str(_("Site settings"))
