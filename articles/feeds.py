@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext, gettext_lazy
 
 from articles.models import Article, Section
-from articles.views import story_page_queryset
+from articles.views.stories import story_page_queryset
 
 FEED_STORIES = 30
 

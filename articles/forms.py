@@ -1,7 +1,9 @@
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from articles.models import Article
+from articles.comment_text import normalize_comment
+from articles.models import Article, Comment, CommentReport, ReaderProfile
 from articles.richtext import sanitize_story_html
 
 #: The newsroom's workflow buttons: the POST name, its label and what it says when done.
@@ -66,3 +68,57 @@ class ArticleAdminForm(forms.ModelForm):
     def _require_content_ready(self, cleaned_data):
         if not any(sanitize_story_html(cleaned_data.get(name)) for name in ("body_ko", "body_en")):
             self.add_error("body_en", _("Write the story's body before sending it on."))
+
+
+class NicknameSignupForm(forms.Form):
+    """The extra field of the reader sign-up (site and social accounts alike): the nickname."""
+
+    nickname = forms.CharField(
+        label=_("Nickname"),
+        max_length=20,
+        help_text=_("2 to 20 characters, shown with your comments. Your email is never shown."),
+    )
+
+    def clean_nickname(self):
+        profile = ReaderProfile(nickname=" ".join(self.cleaned_data["nickname"].split()))
+        try:
+            profile.full_clean(exclude=["user"])
+        except ValidationError as error:
+            raise ValidationError(error.messages) from None
+        return profile.nickname
+
+    def signup(self, request, user):
+        ReaderProfile.objects.create(user=user, nickname=self.cleaned_data["nickname"])
+
+
+class NicknameForm(forms.ModelForm):
+    class Meta:
+        model = ReaderProfile
+        fields = ["nickname"]
+
+
+class CommentForm(forms.ModelForm):
+    """A reader's comment. Only the text comes from the reader; the story and author come from the request."""
+
+    class Meta:
+        model = Comment
+        fields = ["body"]
+        labels = {"body": _("Your comment")}
+        widgets = {
+            # No maxlength: browsers count UTF-16 units there, and the server is the authority.
+            "body": forms.Textarea(attrs={"rows": 4, "data-comment-body": "", "aria-describedby": "comment-counter"}),
+        }
+
+    def clean_body(self):
+        return normalize_comment(self.cleaned_data["body"])
+
+
+class CommentReportForm(forms.ModelForm):
+    class Meta:
+        model = CommentReport
+        fields = ["reason", "details"]
+        labels = {
+            "reason": _("What is wrong with this comment?"),
+            "details": _("Anything editors should know (optional)"),
+        }
+        widgets = {"reason": forms.RadioSelect}

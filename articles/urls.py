@@ -1,21 +1,26 @@
 from django.urls import path
 
-from articles import feeds, views
+from articles import feeds
+from articles.views import comments, stories
 
 app_name = "articles"
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", stories.home, name="home"),
     path("feed/", feeds.LatestStoriesFeed(), name="feed"),
-    path("sections/<slug:slug>/", views.section_detail, name="section"),
+    path("sections/<slug:slug>/", stories.section_detail, name="section"),
     path("sections/<slug:slug>/feed/", feeds.SectionFeed(), name="section_feed"),
     # The old site's story links: /news/articleView.html?idxno=1234
-    path("news/articleView.html", views.legacy_redirect, name="legacy"),
-    path("news/<int:pk>/", views.article_detail, name="detail_short"),
-    path("news/<int:pk>/<str:slug>/", views.article_detail, name="detail"),
-    path("reporters/<int:pk>/", views.reporter_detail, name="reporter"),
-    path("tags/<str:slug>/", views.tag_detail, name="tag"),
-    path("search/", views.search, name="search"),
-    path("reads/<int:pk>/", views.story_read, name="read"),
-    path("preview/<int:pk>/", views.article_preview, name="preview"),
+    path("news/articleView.html", stories.legacy_redirect, name="legacy"),
+    path("news/<int:pk>/", stories.article_detail, name="detail_short"),
+    path("news/<int:pk>/<str:slug>/", stories.article_detail, name="detail"),
+    path("comments/story/<int:pk>/", comments.comment_list, name="comments"),
+    path("comments/story/<int:pk>/new/", comments.comment_create, name="comment_create"),
+    path("comments/<int:pk>/delete/", comments.comment_delete, name="comment_delete"),
+    path("comments/<int:pk>/report/", comments.comment_report, name="comment_report"),
+    path("reporters/<int:pk>/", stories.reporter_detail, name="reporter"),
+    path("tags/<str:slug>/", stories.tag_detail, name="tag"),
+    path("search/", stories.search, name="search"),
+    path("reads/<int:pk>/", stories.story_read, name="read"),
+    path("preview/<int:pk>/", stories.article_preview, name="preview"),
 ]

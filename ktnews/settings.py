@@ -52,6 +52,12 @@ INSTALLED_APPS = [
     "solo",
     "django_prose_editor",
     "csp",
+    "allauth",
+    "allauth.account",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.kakao",
+    "allauth.socialaccount.providers.naver",
+    "allauth.socialaccount.providers.google",
     "articles",
 ]
 
@@ -65,6 +71,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -191,7 +198,36 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
-LOGIN_URL = "admin:login"
+
+# Readers: django-allauth accounts (username, email, password; verified email),
+# and Kakao, Naver and Google once an editor adds their keys in the admin.
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "articles:home"
+ACCOUNT_LOGOUT_REDIRECT_URL = "articles:home"
+ACCOUNT_LOGIN_METHODS = {"username", "email"}
+ACCOUNT_SIGNUP_FIELDS = ["username*", "email*", "password1*", "password2*"]
+ACCOUNT_SIGNUP_FORM_CLASS = "articles.forms.NicknameSignupForm"
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[KT News] "
+# A social sign-up still asks for the nickname shown on comments.
+SOCIALACCOUNT_AUTO_SIGNUP = False
+SOCIALACCOUNT_LOGIN_ON_GET = False
+SOCIALACCOUNT_PROVIDERS = {
+    "kakao": {"SCOPE": ["profile_nickname", "account_email"]},
+    "naver": {},
+    "google": {"SCOPE": ["profile", "email"], "AUTH_PARAMS": {"access_type": "online"}},
+}
+
+# Comments: flood control per reader, and an optional closing time after publication.
+COMMENTS_PER_MINUTE = env_int("KTNEWS_COMMENTS_PER_MINUTE", 3)
+COMMENTS_PER_DAY = env_int("KTNEWS_COMMENTS_PER_DAY", 50)
+COMMENTS_CLOSE_AFTER_DAYS = env_int("KTNEWS_COMMENTS_CLOSE_AFTER_DAYS", 0)  # 0: never
 
 # django-solo keeps the site settings row in the cache and refreshes it on save.
 SOLO_CACHE = "default"

@@ -6,8 +6,9 @@ from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 from django.views.generic import TemplateView
 
-from articles import views
 from articles.sitemaps import SITEMAPS, news_sitemap
+from articles.views import accounts
+from articles.views import stories as views
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
@@ -27,6 +28,9 @@ urlpatterns = [
 # Korean pages have no prefix; English pages live under /en/.
 urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
+    path("accounts/profile/", accounts.reader_account, name="reader_account"),
+    path("accounts/delete/", accounts.delete_account, name="account_delete"),
+    path("accounts/", include("allauth.urls")),
     path("", include("articles.urls")),
     prefix_default_language=False,
 )

@@ -96,16 +96,16 @@ def test_section_page_lists_its_stories_newest_first_in_pages(client, section):
     make_article(other, status=Article.Status.PUBLISHED, title_en="Elsewhere")
 
     first = client.get("/en/sections/news/")
-    listed = [story.title for story in first.context["page"].stories]
+    listed = [story.title for story in first.context["page"].items]
     assert listed == [story.title_en for story in stories[:20]]
     assert "Elsewhere" not in first.content.decode()
 
     older = first.context["page"].older_cursor
     second = client.get(f"/en/sections/news/?older={older}")
-    assert [story.title for story in second.context["page"].stories] == [s.title_en for s in stories[20:]]
+    assert [story.title for story in second.context["page"].items] == [s.title_en for s in stories[20:]]
     assert second.context["page"].older_cursor is None
     back = client.get(f"/en/sections/news/?newer={second.context['page'].newer_cursor}")
-    assert [story.title for story in back.context["page"].stories] == [s.title_en for s in stories[:20]]
+    assert [story.title for story in back.context["page"].items] == [s.title_en for s in stories[:20]]
 
 
 def test_a_malformed_page_cursor_shows_the_first_page(client, section):
@@ -114,7 +114,7 @@ def test_a_malformed_page_cursor_shows_the_first_page(client, section):
     for cursor in ("nonsense", "9" * 40 + "-1", "-", "1-2-3"):
         response = client.get("/sections/news/", {"older": cursor})
         assert response.status_code == 200
-        assert len(response.context["page"].stories) == 3
+        assert len(response.context["page"].items) == 3
 
 
 def test_list_pages_query_count_is_fixed_whatever_the_page_size(

@@ -1,6 +1,7 @@
 """The newsroom's models, one module per concept."""
 
-from articles.models.people import Reporter
+from articles.models.comments import Comment, CommentReport, recount_comments
+from articles.models.people import ReaderProfile, Reporter
 from articles.models.site import DailyReadCount, SiteSettings
 from articles.models.stories import (
     NAVIGATION_CACHE_KEY,
@@ -18,9 +19,13 @@ __all__ = [
     "Article",
     "ArticleQuerySet",
     "Byline",
+    "Comment",
+    "CommentReport",
     "DailyReadCount",
+    "ReaderProfile",
     "Reporter",
     "Section",
     "SiteSettings",
     "Tag",
+    "recount_comments",
 ]

@@ -1,7 +1,12 @@
 """The people behind and in front of the paper: reporters on bylines, readers with nicknames."""
 
+import unicodedata
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MinLengthValidator, RegexValidator
 from django.db import models
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -35,3 +40,51 @@ class Reporter(models.Model):
 
     def get_absolute_url(self):
         return reverse("articles:reporter", kwargs={"pk": self.pk})
+
+
+RESERVED_NICKNAMES = {
+    "admin", "administrator", "editor", "reporter", "moderator", "staff", "kt", "ktnews", "kt news",
+    "kutimes", "ku times", "관리자", "운영자", "편집자", "편집장", "기자", "kt뉴스", "kt 뉴스",
+}  # fmt: skip
+
+nickname_format = RegexValidator(
+    r"^[\w가-힣][\w가-힣 ._-]*[\w가-힣]$",
+    _("Use letters, numbers, spaces, dots, hyphens or underscores, starting and ending with a letter or number."),
+)
+
+
+def not_reserved(value: str) -> None:
+    if " ".join(value.casefold().split()) in RESERVED_NICKNAMES:
+        raise ValidationError(_("This nickname is reserved for the newsroom. Please choose another."))
+
+
+class ReaderProfile(models.Model):
+    """What the site shows of a reader: the nickname on their comments, never their email."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reader_profile", verbose_name=_("account")
+    )
+    nickname = models.CharField(
+        _("nickname"),
+        max_length=20,
+        validators=[MinLengthValidator(2), nickname_format, not_reserved],
+        help_text=_("2 to 20 characters, shown with your comments."),
+    )
+
+    class Meta:
+        verbose_name = _("reader profile")
+        verbose_name_plural = _("reader profiles")
+        constraints = [
+            models.UniqueConstraint(
+                Lower("nickname"),
+                name="reader_nickname_unique_ignoring_case",
+                violation_error_message=_("This nickname is already taken. Please choose another."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.nickname
+
+    def save(self, *args, **kwargs):
+        self.nickname = unicodedata.normalize("NFC", " ".join(self.nickname.split()))
+        super().save(*args, **kwargs)

@@ -225,6 +225,13 @@ class Article(models.Model):
         """The current language has no headline of its own, so readers see the other language's."""
         return not getattr(self, f"title_{get_language()}", None)
 
+    def accepts_comments(self) -> bool:
+        """Editors may close a story's comments; they also close by themselves after the configured days."""
+        if not self.comments_enabled:
+            return False
+        days = settings.COMMENTS_CLOSE_AFTER_DAYS
+        return not (days and self.published_at and timezone.now() > self.published_at + timedelta(days=days))
+
     @property
     def is_public(self) -> bool:
         return (

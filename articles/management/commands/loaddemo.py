@@ -5,6 +5,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -13,17 +14,17 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from articles.models import Article, Byline, Reporter, Section, Tag
+from articles.models import Article, Byline, ReaderProfile, Reporter, Section, Tag
 
 DEMO_CONTENT = Path(__file__).resolve().parents[2] / "demo_content" / "stories.json"
 DEMO_PASSWORD = "ktnews-demo"  # noqa: S105 -- published in the README on purpose: demo only
 SEOUL = ZoneInfo("Asia/Seoul")
 
-#: username → (group, is_staff, description printed for the person trying the demo)
+#: username → (group, is_staff, nickname on comments, description printed for the person trying the demo)
 DEMO_ACCOUNTS = {
-    "editor": ("Editors", True, "approves, returns and publishes stories in /admin/"),
-    "reporter": ("Reporters", True, "drafts stories and submits them for review in /admin/"),
-    "reader": (None, False, "a reader's account (comments come in a later release)"),
+    "editor": ("Editors", True, "서윤", "approves, returns and publishes stories in /admin/"),
+    "reporter": ("Reporters", True, "지호", "drafts stories and submits them for review in /admin/"),
+    "reader": (None, False, "campus_reader", "comments on stories at /accounts/login/"),
 }
 
 STATUS_BY_NAME = {
@@ -61,7 +62,7 @@ class Command(BaseCommand):
         self.report()
 
     def demo_account(self, username):
-        group_name, is_staff, _role = DEMO_ACCOUNTS[username]
+        group_name, is_staff, nickname, _role = DEMO_ACCOUNTS[username]
         user, created = get_user_model().objects.get_or_create(
             username=username, defaults={"email": f"{username}@ktnews.example", "is_staff": is_staff}
         )
@@ -70,6 +71,8 @@ class Command(BaseCommand):
             user.save(update_fields=["password"])
             if group_name:
                 user.groups.add(Group.objects.get(name=group_name))
+            ReaderProfile.objects.create(user=user, nickname=nickname)
+            EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
             self.created["accounts"] += 1
         return user
 
@@ -146,5 +149,5 @@ class Command(BaseCommand):
         else:
             self.stdout.write("Demo content was already loaded; nothing changed.")
         self.stdout.write(f"Demo accounts (password: {DEMO_PASSWORD}):")
-        for username, (_group, _staff, role) in DEMO_ACCOUNTS.items():
+        for username, (_group, _staff, _nickname, role) in DEMO_ACCOUNTS.items():
             self.stdout.write(f"  {username:<9} {role}")

@@ -3,12 +3,13 @@
 // Every module only reads data-* attributes the templates already carry, and
 // runs under the site's Content-Security-Policy (script-src 'self', no inline
 // styles): styles are set through classes, custom properties and the CSSOM.
+import { initComments } from "./comments.js";
 import { initFontSize } from "./font-size.js";
 import { initReadBeacon } from "./read-beacon.js";
 import { initShare } from "./share.js";
 import { initStatusBar } from "./status-bar.js";
 
-for (const init of [initStatusBar, initShare, initFontSize, initReadBeacon]) {
+for (const init of [initStatusBar, initShare, initFontSize, initReadBeacon, initComments]) {
   try {
     init(document);
   } catch (error) {

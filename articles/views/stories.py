@@ -13,8 +13,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from articles.models import Article, Byline, Reporter, Section, SiteSettings, Tag
-from articles.pagination import story_page
+from articles.comment_text import MAX_COMMENT_LENGTH, comment_length
+from articles.forms import CommentForm
+from articles.models import Article, Byline, Comment, Reporter, Section, SiteSettings, Tag
+from articles.pagination import keyset_page
 from articles.readership import most_read, record_read
 from articles.search import search_stories, search_terms
 from ktnews.security import allow_kakao_sdk
@@ -22,6 +24,7 @@ from ktnews.security import allow_kakao_sdk
 HOME_SECTION_STORIES = 4
 HOME_SECTION_WINDOW_DAYS = 365
 RELATED_STORIES = 5
+COMMENTS_PER_PAGE = 20
 RELATED_SECTION_WINDOW_DAYS = 180
 
 
@@ -77,7 +80,7 @@ def latest_by_section(published, exclude):
 
 def section_detail(request, slug):
     section = get_object_or_404(Section, slug=slug)
-    page = story_page(
+    page = keyset_page(
         with_bylines(Article.objects.published().filter(section=section)),
         older=request.GET.get("older"),
         newer=request.GET.get("newer"),
@@ -92,11 +95,34 @@ def article_detail(request, pk, slug=None):
     if slug != article.slug:
         # The headline (and so the slug) may change; old addresses keep working.
         return redirect(article, permanent=True)
-    context = story_context(article)
-    response = render(request, "articles/article_detail.html", context)
+    return render_story(request, article)
+
+
+def render_story(request, article, *, comment_form=None, status=200):
+    """The story page; with ``comment_form`` when a posted comment comes back with an error."""
+    context = {**story_context(article), **comment_area(request, article, comment_form)}
+    response = render(request, "articles/article_detail.html", context, status=status)
     if context["site_settings"].kakao_javascript_key:
         allow_kakao_sdk(response)
     return response
+
+
+def comments_page(request, article, *, older=None):
+    """One page of the comments ``request.user`` may see on ``article``, newest first."""
+    visible = Comment.objects.visible_to(request.user).filter(article=article).select_related("author__reader_profile")
+    return keyset_page(visible, field="created_at", older=older, per_page=COMMENTS_PER_PAGE)
+
+
+def comment_area(request, article, form=None) -> dict:
+    """The story page's comment area: a page of comments, and the form or the reason there is none."""
+    user = request.user
+    return {
+        "comments_page": comments_page(request, article),
+        "comment_form": form or CommentForm(),
+        "comment_length": comment_length(form.data.get("body")) if form is not None else 0,
+        "comment_limit": MAX_COMMENT_LENGTH,
+        "needs_nickname": user.is_authenticated and not hasattr(user, "reader_profile"),
+    }
 
 
 def story_page_queryset(queryset):
@@ -105,20 +131,37 @@ def story_page_queryset(queryset):
 
 def story_context(article, **extra):
     published = Article.objects.published().exclude(pk=article.pk)
-    in_section = published.filter(section_id=article.section_id)
-    older = Q(published_at__lt=article.published_at) | Q(published_at=article.published_at, pk__lt=article.pk)
-    newer = Q(published_at__gt=article.published_at) | Q(published_at=article.published_at, pk__gt=article.pk)
+    previous_story, next_story = section_neighbours(article, published)
     return {
         "article": article,
         "current_section": article.section,
         "site_settings": SiteSettings.get_solo(),
         "related_stories": related_stories(article, published),
-        "previous_story": in_section.filter(older).order_by("-published_at", "-pk").first()
-        if article.published_at
-        else None,
-        "next_story": in_section.filter(newer).order_by("published_at", "pk").first() if article.published_at else None,
+        "previous_story": previous_story,
+        "next_story": next_story,
         **extra,
     }
+
+
+def section_neighbours(article, published):
+    """The stories just before and after ``article`` in its section, in one query."""
+    if not article.published_at:
+        return None, None
+    in_section = published.filter(section_id=article.section_id)
+    moment, pk = article.published_at, article.pk
+    older = in_section.filter(Q(published_at__lt=moment) | Q(published_at=moment, pk__lt=pk))
+    newer = in_section.filter(Q(published_at__gt=moment) | Q(published_at=moment, pk__gt=pk))
+    neighbours = Article.objects.filter(
+        Q(pk__in=older.order_by("-published_at", "-pk").values("pk")[:1])
+        | Q(pk__in=newer.order_by("published_at", "pk").values("pk")[:1])
+    )
+    previous_story = next_story = None
+    for story in neighbours:
+        if (story.published_at, story.pk) < (moment, pk):
+            previous_story = story
+        else:
+            next_story = story
+    return previous_story, next_story
 
 
 def related_stories(article, published):
@@ -151,7 +194,7 @@ def legacy_redirect(request):
 
 def reporter_detail(request, pk):
     reporter = get_object_or_404(Reporter, pk=pk)
-    page = story_page(
+    page = keyset_page(
         with_bylines(Article.objects.published().filter(bylines__reporter=reporter)),
         older=request.GET.get("older"),
         newer=request.GET.get("newer"),
@@ -161,7 +204,7 @@ def reporter_detail(request, pk):
 
 def tag_detail(request, slug):
     tag = get_object_or_404(Tag, slug=slug)
-    page = story_page(
+    page = keyset_page(
         with_bylines(Article.objects.published().filter(tags=tag)),
         older=request.GET.get("older"),
         newer=request.GET.get("newer"),
@@ -219,6 +262,7 @@ def article_preview(request, pk):
     """The story as readers would see it, for the newsroom, before it is public."""
     newsroom_stories = Article.objects.in_newsroom_of(request.user)
     article = get_object_or_404(story_page_queryset(newsroom_stories), pk=pk)
-    response = render(request, "articles/article_detail.html", story_context(article, is_preview=True))
+    context = {**story_context(article, is_preview=True), **comment_area(request, article)}
+    response = render(request, "articles/article_detail.html", context)
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
