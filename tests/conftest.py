@@ -109,3 +109,27 @@ def empty_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+def make_commenter(username, nickname=None):
+    """A reader who can comment: a verified email and a nickname."""
+    from allauth.account.models import EmailAddress
+
+    from articles.models import ReaderProfile
+
+    user = make_user(username)
+    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    ReaderProfile.objects.create(user=user, nickname=nickname or f"{username}_nick")
+    return user
+
+
+@pytest.fixture
+def commenter(db):
+    return make_commenter("minji", "민지")
+
+
+@pytest.fixture
+def commenter_client(commenter):
+    client = Client()
+    client.force_login(commenter)
+    return client

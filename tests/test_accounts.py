@@ -1,0 +1,143 @@
+"""Readers' accounts: signing up with a nickname, signing in by choosing an account, leaving for good."""
+
+import pytest
+from allauth.socialaccount.models import SocialApp
+from django.contrib.auth.models import User
+from django.core import mail
+
+from articles.models import Article, Comment, ReaderProfile
+from tests.conftest import make_article, make_commenter
+
+pytestmark = pytest.mark.django_db
+
+
+def sign_up(client, **overrides):
+    data = {
+        "username": "newreader", "email": "new@example.com", "nickname": "새독자",
+        "password1": "a long enough passphrase 42", "password2": "a long enough passphrase 42",
+    }  # fmt: skip
+    return client.post("/accounts/signup/", {**data, **overrides})
+
+
+def test_signing_up_asks_for_a_nickname_and_verifies_the_email(client):
+    response = sign_up(client)
+
+    assert response.status_code == 302
+    user = User.objects.get(username="newreader")
+    assert user.reader_profile.nickname == "새독자"
+    assert len(mail.outbox) == 1
+    assert "new@example.com" in mail.outbox[0].to
+    assert not user.emailaddress_set.get().verified
+
+
+@pytest.mark.parametrize(
+    ("nickname", "message"),
+    [
+        ("가", "2"),
+        ("관리자", "reserved"),
+        ("Editor", "reserved"),
+        ("<b>me</b>", "letters"),
+        ("a" * 21, "20"),
+    ],
+)
+def test_nicknames_are_validated(client, nickname, message):
+    response = client.post("/en/accounts/signup/", {
+        "username": "newreader", "email": "new@example.com", "nickname": nickname,
+        "password1": "a long enough passphrase 42", "password2": "a long enough passphrase 42",
+    })  # fmt: skip
+
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not User.objects.filter(username="newreader").exists()
+
+
+def test_nicknames_are_unique_ignoring_case(client):
+    make_commenter("first", "CampusCat")
+
+    response = client.post("/en/accounts/signup/", {
+        "username": "newreader", "email": "new@example.com", "nickname": "campuscat",
+        "password1": "a long enough passphrase 42", "password2": "a long enough passphrase 42",
+    })  # fmt: skip
+    assert "already taken" in response.content.decode()
+
+
+def test_a_reader_changes_their_nickname_on_their_account_page(commenter_client, commenter):
+    assert commenter_client.get("/accounts/profile/").status_code == 200
+
+    response = commenter_client.post("/accounts/profile/", {"nickname": "새이름"})
+    assert response.status_code == 302
+    commenter.reader_profile.refresh_from_db()
+    assert commenter.reader_profile.nickname == "새이름"
+
+
+def test_the_account_page_never_redirects_off_site(commenter_client):
+    response = commenter_client.post("/accounts/profile/?next=https://evil.example/", {"nickname": "새이름"})
+
+    assert response["Location"] == "/accounts/profile/"
+
+
+def test_deleting_an_account_says_what_goes_and_takes_the_comments(commenter_client, commenter, section):
+    story = make_article(section, status=Article.Status.PUBLISHED)
+    Comment.objects.create(article=story, author=commenter, body="One")
+    Comment.objects.create(article=story, author=commenter, body="Two")
+
+    warning = commenter_client.get("/en/accounts/delete/").content.decode()
+    assert "2 of your comments" in warning
+    response = commenter_client.post("/accounts/delete/")
+    assert response.status_code == 302
+    assert not User.objects.filter(pk=commenter.pk).exists()
+    assert not Comment.objects.exists()
+    assert not ReaderProfile.objects.exists()
+    story.refresh_from_db()
+    assert story.comment_count == 0
+
+
+def test_newsroom_accounts_are_not_deleted_from_the_reader_page(reporter_client, reporter):
+    assert reporter_client.post("/accounts/delete/").status_code == 403
+    assert User.objects.filter(pk=reporter.user.pk).exists()
+
+
+def test_sign_in_uses_the_sites_design_in_both_languages(client):
+    korean = client.get("/accounts/login/").content.decode()
+    english = client.get("/en/accounts/login/").content.decode()
+
+    assert '<html lang="ko">' in korean
+    assert 'class="site-header"' in korean
+    assert '<html lang="en">' in english
+    assert "Sign In" in english
+
+
+def test_sign_in_by_username_or_email_returns_to_the_story(client, section):
+    make_commenter("jisoo", "지수")
+    story = make_article(section, status=Article.Status.PUBLISHED)
+    target = f"/news/{story.pk}/{story.slug}/#comment-form"
+
+    response = client.post(
+        "/accounts/login/", {"login": "jisoo@example.com", "password": "correct horse battery staple", "next": target}
+    )
+    assert response.status_code == 302
+    assert response["Location"] == target
+
+
+def test_an_unconfigured_provider_shows_no_button(client):
+    content = client.get("/accounts/login/").content.decode()
+
+    for provider in ("kakao", "naver", "google"):
+        assert f"/accounts/{provider}/login/" not in content
+
+
+def test_a_configured_provider_shows_its_button_and_redirects_to_its_authorization_page(client):
+    SocialApp.objects.create(provider="kakao", name="Kakao", client_id="kakao-rest-key", secret="kakao-secret")
+
+    content = client.get("/accounts/login/").content.decode()
+    assert "/accounts/kakao/login/" in content
+    assert "/accounts/naver/login/" not in content
+
+    response = client.post("/accounts/kakao/login/")
+    assert response.status_code == 302
+    location = response["Location"]
+    assert location.startswith("https://kauth.kakao.com/oauth/authorize?")
+    assert "client_id=kakao-rest-key" in location
+    assert "redirect_uri=http%3A%2F%2Ftestserver%2Faccounts%2Fkakao%2Flogin%2Fcallback%2F" in location
+    assert "response_type=code" in location
+    assert "state=" in location

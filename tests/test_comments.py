@@ -1,0 +1,387 @@
+"""Readers' comments through their real URLs: who may post, what counts, what is shown, what is deleted."""
+
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.test import Client
+from django.utils import timezone
+
+from articles.comment_text import comment_length, normalize_comment
+from articles.models import Article, Comment, CommentReport
+from tests.conftest import make_article, make_commenter
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def story(section, reporter):
+    return make_article(section, reporter, status=Article.Status.PUBLISHED, title_en="Night buses return")
+
+
+def post_url(story):
+    return f"/comments/story/{story.pk}/new/"
+
+
+def page_url(story):
+    return f"/news/{story.pk}/{story.slug}/"
+
+
+def post(client, story, body, **extra):
+    return client.post(post_url(story), {"body": body, **extra})
+
+
+# Who may post
+
+
+def test_signed_out_readers_see_the_account_sentence_and_cannot_post(client, story):
+    content = client.get(page_url(story)).content.decode()
+    assert "계정을 선택하시면 로그인·계정인증을 통해 댓글을 남기실 수 있습니다." in content
+    assert f"/accounts/login/?next={page_url(story)}%23comment-form" in content
+    assert 'name="body"' not in content
+
+    response = post(client, story, "Hello")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
+    assert not Comment.objects.exists()
+
+
+def test_a_signed_in_reader_posts_and_sees_their_comment_first(commenter_client, story):
+    post(commenter_client, story, "First!")
+    response = post(commenter_client, story, "Second thought")
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(page_url(story) + "#comment-")
+    content = commenter_client.get(page_url(story)).content.decode()
+    assert content.index("Second thought") < content.index("First!")
+    assert "민지" in content
+    story.refresh_from_db()
+    assert story.comment_count == 2
+
+
+def test_a_reader_without_a_nickname_is_asked_for_one_first(client, story, reader):
+    client.force_login(reader)
+
+    content = client.get(page_url(story)).content.decode()
+    assert f"/accounts/profile/?next={page_url(story)}%23comment-form" in content
+    post(client, story, "Hello")
+    assert not Comment.objects.exists()
+
+
+def test_extra_fields_cannot_choose_the_author_or_the_story(commenter_client, story, section, reader):
+    other_story = make_article(section, status=Article.Status.PUBLISHED, title_en="Other")
+
+    post(commenter_client, story, "Mine", author=reader.pk, author_id=reader.pk, article=other_story.pk, status="held")
+    comment = Comment.objects.get()
+    assert (comment.author.username, comment.article, comment.status) == ("minji", story, "published")
+
+
+def test_posting_needs_a_csrf_token(commenter, story):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(commenter)
+
+    assert post(client, story, "No token").status_code == 403
+    assert not Comment.objects.exists()
+
+
+def test_unpublished_stories_take_no_comments(commenter_client, section):
+    draft = make_article(section, title_en="Draft")
+
+    assert post(commenter_client, draft, "Early").status_code == 404
+    assert not Comment.objects.exists()
+
+
+# The 400 characters
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("가나다", 3),
+        ("abc", 3),
+        ("🎉🎉", 2),
+        ("a\r\nb", 3),
+        ("a\rb", 3),
+        ("a\nb", 3),
+        ("\u1100\u1161", 1),  # jamo that NFC composes into 가
+        ("  padded  ", 6),
+        ("\u200b\u200b", 0),
+        ("   \n\t  ", 0),
+        ("\u3164\u3164", 0),
+        ("a\u202eb", 2),
+        ("\u200d", 0),
+    ],
+)
+def test_length_is_counted_in_code_points_after_normalizing(text, expected):
+    assert comment_length(text) == expected
+
+
+def test_four_hundred_characters_of_any_script_are_accepted(commenter_client, story):
+    body = ("가a🎉" * 134)[:400]
+
+    assert post(commenter_client, story, body).status_code == 302
+    assert Comment.objects.get().body == body
+
+
+def test_four_hundred_lines_count_one_character_each(commenter_client, story):
+    body = "\r\n".join(["x"] * 200)  # 200 letters and 199 line breaks
+
+    assert post(commenter_client, story, body).status_code == 302
+    assert Comment.objects.get().body == "\n".join(["x"] * 200)
+
+
+def test_401_characters_are_refused_with_a_message_and_the_text_kept(commenter_client, story):
+    body = "가" * 401
+
+    response = post(commenter_client, story, body)
+    assert response.status_code == 400
+    content = response.content.decode()
+    assert "400" in content
+    assert "401" in content
+    assert f">{body}</textarea>" in content
+    assert 'aria-invalid="true"' in content
+    assert not Comment.objects.exists()
+
+
+@pytest.mark.parametrize("body", ["", "    ", "\u200b\u200b\u200b", "\n\n", "\u3164", "\ufeff \u2060"])
+def test_empty_and_invisible_only_comments_are_refused(commenter_client, story, body):
+    response = post(commenter_client, story, body)
+
+    assert response.status_code == 400
+    assert 'role="alert"' in response.content.decode()
+    assert not Comment.objects.exists()
+
+
+def test_nul_bytes_are_refused_without_an_error_page(commenter_client, story):
+    response = post(commenter_client, story, "before\x00after")
+
+    assert response.status_code == 400
+    assert not Comment.objects.exists()
+
+
+# Shown as plain text
+
+
+def test_html_script_and_template_syntax_are_shown_as_text(commenter_client, story, client):
+    post(commenter_client, story, '<script>alert("x")</script> <b>bold</b> {{ 7|add:1 }} {% now "Y" %}')
+
+    content = client.get(page_url(story)).content.decode()
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in content
+    assert "&lt;b&gt;bold&lt;/b&gt;" in content
+    assert "{{ 7|add:1 }} {% now &quot;Y&quot; %}" in content
+    assert "<b>bold</b>" not in content
+
+
+def test_line_breaks_are_kept_and_bidi_overrides_removed(commenter_client, story, client):
+    post(commenter_client, story, "first line\nsecond \u202eline\u202c")
+
+    content = client.get(page_url(story)).content.decode()
+    assert "first line<br>second line" in content
+    assert "\u202e" not in content
+    assert 'dir="auto"' in content
+
+
+def test_the_authors_email_is_never_shown(commenter, commenter_client, story, client):
+    post(commenter_client, story, "Hello")
+
+    content = client.get(page_url(story)).content.decode()
+    assert "민지" in content
+    assert commenter.email not in content
+    assert commenter.username not in content
+
+
+# Listing
+
+
+def add_comments(story, author, count):
+    start = timezone.now() - timedelta(hours=1)
+    return [
+        Comment.objects.create(
+            article=story, author=author, body=f"Comment {n}", created_at=start + timedelta(seconds=n)
+        )
+        for n in range(count)
+    ]
+
+
+def test_comments_come_twenty_at_a_time_with_more_working_without_javascript(client, commenter, story):
+    add_comments(story, commenter, 25)
+
+    first = client.get(page_url(story))
+    shown = [comment.body for comment in first.context["comments_page"].items]
+    assert shown == [f"Comment {n}" for n in range(24, 4, -1)]
+    more = first.context["comments_page"].older_cursor
+    assert f"/comments/story/{story.pk}/?older={more}" in first.content.decode()
+
+    rest = client.get(f"/comments/story/{story.pk}/", {"older": more})
+    assert [comment.body for comment in rest.context["comments_page"].items] == [
+        f"Comment {n}" for n in range(4, -1, -1)
+    ]
+    assert "<html" in rest.content.decode()
+    fragment = client.get(f"/comments/story/{story.pk}/", {"older": more, "fragment": 1}).content.decode()
+    assert "<html" not in fragment
+    assert "Comment 4" in fragment
+
+
+def test_story_page_query_count_stays_fixed_with_many_comments(client, django_assert_max_num_queries, story):
+    """Guards the N+1 of loading each comment's author and nickname."""
+    authors = [make_commenter(f"reader{n}") for n in range(5)]
+    for author in authors:
+        add_comments(story, author, 10)
+
+    with django_assert_max_num_queries(8):
+        assert client.get(page_url(story)).status_code == 200
+
+
+def test_signed_in_story_page_query_count_stays_fixed(
+    commenter_client, commenter, django_assert_max_num_queries, story
+):
+    """Guards the N+1 of the delete/report links, which compare each comment's author with the reader."""
+    add_comments(story, commenter, 30)
+
+    with django_assert_max_num_queries(11):
+        assert commenter_client.get(page_url(story)).status_code == 200
+
+
+# Deleting
+
+
+def test_get_asks_the_irreversible_question_and_never_deletes(commenter_client, commenter, story):
+    comment = Comment.objects.create(article=story, author=commenter, body="Regret")
+
+    response = commenter_client.get(f"/comments/{comment.pk}/delete/")
+    assert response.status_code == 200
+    assert "삭제한 댓글은 다시 복구할 수 없습니다." in response.content.decode()
+    assert "그래도 삭제하시겠습니까?" in response.content.decode()
+    assert Comment.objects.filter(pk=comment.pk).exists()
+
+
+def test_deleting_removes_the_row_and_its_text_for_good(commenter_client, commenter, story):
+    comment = Comment.objects.create(article=story, author=commenter, body="Secret regret")
+
+    response = commenter_client.post(f"/comments/{comment.pk}/delete/")
+    assert response.status_code == 302
+    assert not Comment.objects.filter(body__contains="Secret").exists()
+    story.refresh_from_db()
+    assert story.comment_count == 0
+
+
+def test_someone_elses_comment_looks_the_same_as_a_missing_one(commenter_client, story, reader):
+    theirs = Comment.objects.create(article=story, author=reader, body="Not yours")
+
+    assert commenter_client.post(f"/comments/{theirs.pk}/delete/").status_code == 404
+    assert commenter_client.post("/comments/999999/delete/").status_code == 404
+    assert Comment.objects.filter(pk=theirs.pk).exists()
+
+
+def test_repeating_a_delete_is_harmless(commenter_client, commenter, story):
+    comment = Comment.objects.create(article=story, author=commenter, body="Twice")
+
+    commenter_client.post(f"/comments/{comment.pk}/delete/")
+    assert commenter_client.post(f"/comments/{comment.pk}/delete/").status_code == 404
+
+
+def test_deleting_needs_a_csrf_token(commenter, story):
+    comment = Comment.objects.create(article=story, author=commenter, body="Keep")
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(commenter)
+
+    assert client.post(f"/comments/{comment.pk}/delete/").status_code == 403
+    assert Comment.objects.filter(pk=comment.pk).exists()
+
+
+def test_delete_links_show_only_on_the_readers_own_comments(commenter_client, commenter, story, reader):
+    mine = Comment.objects.create(article=story, author=commenter, body="Mine")
+    theirs = Comment.objects.create(article=story, author=reader, body="Theirs")
+
+    content = commenter_client.get(page_url(story)).content.decode()
+    assert f"/comments/{mine.pk}/delete/" in content
+    assert f"/comments/{theirs.pk}/delete/" not in content
+    assert f"/comments/{theirs.pk}/report/" in content
+
+
+# Reporting
+
+
+def test_a_reader_reports_a_comment_once_and_is_told_it_was_received(commenter_client, story, reader):
+    theirs = Comment.objects.create(article=story, author=reader, body="Rude")
+
+    response = commenter_client.post(
+        f"/comments/{theirs.pk}/report/", {"reason": "abuse", "details": "insult"}, follow=True
+    )
+    assert "report was received" in response.content.decode() or "신고" in response.content.decode()
+    commenter_client.post(f"/comments/{theirs.pk}/report/", {"reason": "spam"})
+    report = CommentReport.objects.get()
+    assert (report.reason, report.details) == ("abuse", "insult")
+
+
+def test_readers_cannot_report_their_own_comment(commenter_client, commenter, story):
+    mine = Comment.objects.create(article=story, author=commenter, body="Mine")
+
+    assert commenter_client.post(f"/comments/{mine.pk}/report/", {"reason": "spam"}).status_code == 404
+    assert not CommentReport.objects.exists()
+
+
+# Flood control
+
+
+def test_a_fourth_comment_within_a_minute_is_refused_with_429_and_the_text_kept(commenter_client, story):
+    start = timezone.now().replace(second=5)
+    with time_machine.travel(start, tick=False):
+        for n in range(3):
+            assert post(commenter_client, story, f"Comment {n}").status_code == 302
+        response = post(commenter_client, story, "One too many")
+    assert response.status_code == 429
+    assert ">One too many</textarea>" in response.content.decode()
+    assert Comment.objects.count() == 3
+
+    with time_machine.travel(start + timedelta(seconds=65), tick=False):
+        assert post(commenter_client, story, "A minute later").status_code == 302
+
+
+def test_the_daily_limit_holds_too(commenter_client, story, settings):
+    settings.COMMENTS_PER_MINUTE = 100
+    settings.COMMENTS_PER_DAY = 2
+
+    post(commenter_client, story, "One")
+    post(commenter_client, story, "Two")
+    response = post(commenter_client, story, "Three")
+    assert response.status_code == 429
+    assert Comment.objects.count() == 2
+
+
+def test_limits_are_per_reader(commenter_client, story):
+    other = Client()
+    other.force_login(make_commenter("other"))
+    for n in range(3):
+        post(commenter_client, story, f"Comment {n}")
+
+    assert post(other, story, "Mine").status_code == 302
+
+
+# Closing
+
+
+def test_editors_close_comments_and_the_old_ones_stay(commenter_client, commenter, story):
+    Comment.objects.create(article=story, author=commenter, body="Before closing")
+    Article.objects.filter(pk=story.pk).update(comments_enabled=False)
+
+    content = commenter_client.get(page_url(story)).content.decode()
+    assert "Before closing" in content
+    assert 'name="body"' not in content
+    post(commenter_client, story, "After closing")
+    assert not Comment.objects.filter(body="After closing").exists()
+
+
+def test_comments_close_by_themselves_after_the_configured_days(commenter_client, story, settings):
+    settings.COMMENTS_CLOSE_AFTER_DAYS = 7
+    assert 'name="body"' in commenter_client.get(page_url(story)).content.decode()
+
+    with time_machine.travel(timezone.now() + timedelta(days=8)):
+        assert 'name="body"' not in commenter_client.get(page_url(story)).content.decode()
+        post(commenter_client, story, "Too late")
+    assert not Comment.objects.exists()
+
+
+def test_normalize_keeps_emoji_sequences_whole():
+    family = "\U0001f468\u200d\U0001f469\u200d\U0001f467"
+    assert normalize_comment(family) == family
