@@ -35,6 +35,11 @@ def with_bylines(queryset):
     )
 
 
+def story_listing(request, stories):
+    """A page of ``stories`` newest first, at the cursor in the request (?older= or ?newer=)."""
+    return keyset_page(with_bylines(stories), older=request.GET.get("older"), newer=request.GET.get("newer"))
+
+
 def favicon(request):
     """Browsers ask for /favicon.ico on pages that name no icon (the admin's)."""
     return redirect(static("articles/favicon.svg"), permanent=True)
@@ -80,11 +85,7 @@ def latest_by_section(published, exclude):
 
 def section_detail(request, slug):
     section = get_object_or_404(Section, slug=slug)
-    page = keyset_page(
-        with_bylines(Article.objects.published().filter(section=section)),
-        older=request.GET.get("older"),
-        newer=request.GET.get("newer"),
-    )
+    page = story_listing(request, Article.objects.published().filter(section=section))
     return render(
         request, "articles/section_detail.html", {"section": section, "current_section": section, "page": page}
     )
@@ -194,21 +195,13 @@ def legacy_redirect(request):
 
 def reporter_detail(request, pk):
     reporter = get_object_or_404(Reporter, pk=pk)
-    page = keyset_page(
-        with_bylines(Article.objects.published().filter(bylines__reporter=reporter)),
-        older=request.GET.get("older"),
-        newer=request.GET.get("newer"),
-    )
+    page = story_listing(request, Article.objects.published().filter(bylines__reporter=reporter))
     return render(request, "articles/reporter_detail.html", {"reporter": reporter, "page": page})
 
 
 def tag_detail(request, slug):
     tag = get_object_or_404(Tag, slug=slug)
-    page = keyset_page(
-        with_bylines(Article.objects.published().filter(tags=tag)),
-        older=request.GET.get("older"),
-        newer=request.GET.get("newer"),
-    )
+    page = story_listing(request, Article.objects.published().filter(tags=tag))
     return render(request, "articles/tag_detail.html", {"tag": tag, "page": page})
 
 
