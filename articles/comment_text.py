@@ -1,6 +1,6 @@
 """The rules for a comment's text, shared by the form, the model and the live counter.
 
-articles/static/articles/comment-counter.js mirrors ``normalize_comment`` line
+articles/static/articles/comment-text.js mirrors ``normalize_comment`` line
 for line, so the counter under the box and the server count the same thing;
 tests/e2e/test_commenting.py checks that they agree.
 """

@@ -7,6 +7,8 @@ import { commentLength } from "./comment-text.js";
 export function initComments(root) {
   for (const form of root.querySelectorAll("[data-comment-form]")) watchCounter(form);
   root.addEventListener("click", (event) => {
+    // A middle or modified click opens the link's own page in a new tab, as links do.
+    if (event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
     const remove = event.target.closest("[data-confirm-delete]");
     if (remove) confirmDelete(event, remove);
     const more = event.target.closest("[data-more-comments]");
