@@ -3,6 +3,7 @@
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils.feedgenerator import Rss201rev2Feed
 from django.utils.translation import gettext, gettext_lazy
 
 from articles.models import Article, Section
@@ -16,7 +17,19 @@ def latest_stories(queryset):
     return story_page_queryset(queryset).order_by("-published_at", "-pk")[:FEED_STORIES]
 
 
+class FeedWithCommentCounts(Rss201rev2Feed):
+    """RSS 2.0 with each story's number of comments (the Slash module feed readers understand)."""
+
+    def rss_attributes(self):
+        return {**super().rss_attributes(), "xmlns:slash": "http://purl.org/rss/1.0/modules/slash/"}
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, item)
+        handler.addQuickElement("slash:comments", str(item["comment_count"]))
+
+
 class LatestStoriesFeed(Feed):
+    feed_type = FeedWithCommentCounts
     title = gettext_lazy("KT News")
     description = gettext_lazy("The KU Times, the English-language student newspaper of the university.")
 
@@ -32,6 +45,9 @@ class LatestStoriesFeed(Feed):
 
     def item_description(self, story):
         return story.summary
+
+    def item_extra_kwargs(self, story):
+        return {"comment_count": story.comment_count}
 
     def item_pubdate(self, story):
         return story.published_at

@@ -385,3 +385,13 @@ def test_comments_close_by_themselves_after_the_configured_days(commenter_client
 def test_normalize_keeps_emoji_sequences_whole():
     family = "\U0001f468\u200d\U0001f469\u200d\U0001f467"
     assert normalize_comment(family) == family
+
+
+def test_the_count_is_exact_in_lists_and_feeds(commenter_client, client, story, section):
+    post(commenter_client, story, "One")
+    post(commenter_client, story, "Two")
+    Comment.objects.create(article=story, author=make_commenter("held"), body="Held", status=Comment.Status.HELD)
+
+    assert "댓글 2" in client.get("/sections/news/").content.decode()
+    feed = client.get("/feed/").content.decode()
+    assert "<slash:comments>2</slash:comments>" in feed
