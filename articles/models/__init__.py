@@ -1,6 +1,7 @@
 """The newsroom's models, one module per concept."""
 
 from articles.models.comments import Comment, CommentReport, recount_comments
+from articles.models.moderation import BlockedPhrase, CommentBan, HoldRules, ModerationLogEntry
 from articles.models.people import ReaderProfile, Reporter
 from articles.models.site import DailyReadCount, SiteSettings
 from articles.models.stories import (
@@ -18,10 +19,14 @@ __all__ = [
     "PUBLISH_PERMISSION",
     "Article",
     "ArticleQuerySet",
+    "BlockedPhrase",
     "Byline",
     "Comment",
+    "CommentBan",
     "CommentReport",
     "DailyReadCount",
+    "HoldRules",
+    "ModerationLogEntry",
     "ReaderProfile",
     "Reporter",
     "Section",

@@ -17,11 +17,13 @@ class CommentQuerySet(models.QuerySet):
         """What every reader sees: published comments."""
         return self.filter(status=Comment.Status.PUBLISHED)
 
-    def visible_to(self, user):
-        """What ``user`` sees: published comments, plus their own awaiting review."""
-        if not user.is_authenticated:
-            return self.visible()
-        return self.filter(Q(status=Comment.Status.PUBLISHED) | Q(status=Comment.Status.HELD, author=user))
+    def listed_for(self, user):
+        """What the comment list shows ``user``: published comments, hidden ones (as a placeholder
+        without their text), and their own comments awaiting review."""
+        shown = Q(status__in=[Comment.Status.PUBLISHED, Comment.Status.HIDDEN])
+        if user.is_authenticated:
+            shown |= Q(status=Comment.Status.HELD, author=user)
+        return self.filter(shown)
 
 
 class Comment(models.Model):
@@ -44,6 +46,7 @@ class Comment(models.Model):
         ordering = ["-created_at", "-pk"]
         verbose_name = _("comment")
         verbose_name_plural = _("comments")
+        permissions = [("moderate_comment", _("Can approve, hide, restore and delete readers' comments"))]
         indexes = [
             models.Index(fields=["article", "status", "-created_at", "-id"], name="comment_article_listing"),
             models.Index(fields=["author", "-created_at"], name="comment_author_recent"),

@@ -10,6 +10,7 @@ from django_ratelimit.core import get_usage
 
 from articles.forms import CommentForm, CommentReportForm
 from articles.models import Article, Comment, CommentReport
+from articles.moderation import ban_in_force, hold_reason
 from articles.views import safe_next_url
 from articles.views.stories import comments_page, render_story
 
@@ -21,12 +22,20 @@ def comment_create(request, pk):
     if not article.accepts_comments() or not hasattr(request.user, "reader_profile"):
         return redirect(f"{article.get_absolute_url()}#comments")
     form = CommentForm(request.POST, instance=Comment(article=article, author=request.user))
+    if ban_in_force(request.user):
+        return render_story(request, article, comment_form=form, status=403)
     if form.is_valid():
         if limit_message := flood_limit_reached(request):
             form.add_error("body", limit_message)
             return render_story(request, article, comment_form=form, status=429)
-        comment = form.save()
-        messages.success(request, _("Your comment was posted."))
+        comment = form.save(commit=False)
+        if hold_reason(comment):
+            comment.status = Comment.Status.HELD
+        comment.save()
+        if comment.status == Comment.Status.HELD:
+            messages.info(request, _("Your comment will appear once an editor has reviewed it."))
+        else:
+            messages.success(request, _("Your comment was posted."))
         return redirect(f"{article.get_absolute_url()}#comment-{comment.pk}")
     return render_story(request, article, comment_form=form, status=400)
 

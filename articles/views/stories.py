@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from articles.comment_text import MAX_COMMENT_LENGTH, comment_length
 from articles.forms import CommentForm
 from articles.models import Article, Byline, Comment, Reporter, Section, SiteSettings, Tag
+from articles.moderation import ban_in_force
 from articles.pagination import keyset_page
 from articles.readership import most_read, record_read
 from articles.search import search_stories, search_terms
@@ -110,7 +111,7 @@ def render_story(request, article, *, comment_form=None, status=200):
 
 def comments_page(request, article, *, older=None):
     """One page of the comments ``request.user`` may see on ``article``, newest first."""
-    visible = Comment.objects.visible_to(request.user).filter(article=article).select_related("author__reader_profile")
+    visible = Comment.objects.listed_for(request.user).filter(article=article).select_related("author__reader_profile")
     return keyset_page(visible, field="created_at", older=older, per_page=COMMENTS_PER_PAGE)
 
 
@@ -123,6 +124,7 @@ def comment_area(request, article, form=None) -> dict:
         "comment_length": comment_length(form.data.get("body")) if form is not None else 0,
         "comment_limit": MAX_COMMENT_LENGTH,
         "needs_nickname": user.is_authenticated and not hasattr(user, "reader_profile"),
+        "comment_ban": ban_in_force(user),
     }
 
 

@@ -1,0 +1,272 @@
+"""Comment moderation for editors: the queue, hold rules, bans and the audit trail.
+
+Reporters may read the comments on their own stories here; only editors
+(the moderate_comment permission) may act, and every action is logged by
+articles.moderation.
+"""
+
+from django import forms
+from django.contrib import admin, messages
+from django.db.models import Count, Q
+from django.http import HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.text import Truncator
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from solo.admin import SingletonModelAdmin
+
+from articles import moderation
+from articles.models import (
+    Article,
+    BlockedPhrase,
+    Comment,
+    CommentBan,
+    HoldRules,
+    ModerationLogEntry,
+)
+
+MODERATE_PERMISSION = "articles.moderate_comment"
+
+
+class QueueFilter(admin.SimpleListFilter):
+    title = _("queue")
+    parameter_name = "queue"
+
+    def lookups(self, request, model_admin):
+        return [("waiting", _("Waiting (reported or held)")), ("reported", _("Reported")), ("held", _("Held"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "waiting":
+            return queryset.filter(Q(report_count__gt=0) | Q(status=Comment.Status.HELD))
+        if self.value() == "reported":
+            return queryset.filter(report_count__gt=0)
+        if self.value() == "held":
+            return queryset.filter(status=Comment.Status.HELD)
+        return queryset
+
+
+def waiting_comments(queryset):
+    """Comments an editor still has to look at: held, or reported and not dealt with."""
+    return queryset.filter(Q(status=Comment.Status.HELD) | Q(reports__isnull=False, status=Comment.Status.PUBLISHED))
+
+
+class BanForm(forms.Form):
+    reason = forms.CharField(label=_("Reason (the reader sees it)"), max_length=300)
+    until = forms.DateTimeField(
+        label=_("Until"), required=False, help_text=_("Leave empty to ban until an editor lifts it.")
+    )
+
+
+@admin.register(Comment)
+class CommentAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "text", "story", "author_name", "status", "report_count", "report_reasons"]
+    list_filter = [QueueFilter, "status", ("created_at", admin.DateFieldListFilter)]
+    list_select_related = ["article", "author__reader_profile"]
+    search_fields = ["body", "author__reader_profile__nickname"]
+    date_hierarchy = "created_at"
+    ordering = ["-created_at", "-pk"]
+    fields = ["article", "author_name", "body", "status", "created_at", "report_reasons"]
+    readonly_fields = fields
+    actions = [
+        "approve_comments",
+        "hide_comments",
+        "restore_comments",
+        "dismiss_reports",
+        "ban_authors",
+        "delete_selected",
+    ]
+    change_form_template = "admin/articles/comment/change_form.html"
+    delete_confirmation_template = "admin/articles/comment/delete_confirmation.html"
+    delete_selected_confirmation_template = "admin/articles/comment/delete_selected_confirmation.html"
+
+    def get_queryset(self, request):
+        comments = super().get_queryset(request).annotate(report_count=Count("reports")).prefetch_related("reports")
+        if request.user.has_perm(MODERATE_PERMISSION):
+            return comments
+        # Reporters read the comments on their own stories, nothing else.
+        own_stories = Article.objects.filter(Q(created_by=request.user) | Q(bylines__reporter__user=request.user))
+        return comments.filter(article__in=own_stories.values("pk"))
+
+    def lookup_allowed(self, lookup, value, request=None):
+        # The story and author links in the list filter by these.
+        return lookup in {"article__id__exact", "author__id__exact"} or super().lookup_allowed(lookup, value, request)
+
+    # Columns
+
+    @admin.display(description=_("comment"))
+    def text(self, comment):
+        if comment.status == Comment.Status.HIDDEN:
+            return format_html("<s>{}</s>", Truncator(comment.body).chars(80))
+        return Truncator(comment.body).chars(80)
+
+    @admin.display(description=_("story"), ordering="article")
+    def story(self, comment):
+        queue = reverse("admin:articles_comment_changelist")
+        return format_html(
+            '<a href="{}?article__id__exact={}">{}</a> <a href="{}" title="{}">↗</a>',
+            queue, comment.article_id, Truncator(str(comment.article)).chars(40),
+            comment.article.get_absolute_url(), _("the story on the site"),
+        )  # fmt: skip
+
+    @admin.display(description=_("reader"), ordering="author__reader_profile__nickname")
+    def author_name(self, comment):
+        profile = getattr(comment.author, "reader_profile", None)
+        name = profile.nickname if profile else comment.author.get_username()
+        queue = reverse("admin:articles_comment_changelist")
+        return format_html(
+            '<a href="{}?author__id__exact={}" title="{}">{}</a>',
+            queue, comment.author_id, _("all comments by this reader"), name,
+        )  # fmt: skip
+
+    @admin.display(description=_("reports"), ordering="report_count")
+    def report_count(self, comment):
+        return comment.report_count
+
+    @admin.display(description=_("reasons"))
+    def report_reasons(self, comment):
+        return format_html_join(
+            ", ", "{}{}", ((report.get_reason_display(), f": {report.details}" if report.details else "")
+                           for report in comment.reports.all()),
+        )  # fmt: skip
+
+    # Who may do what
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.has_perm(MODERATE_PERMISSION)
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.has_perm(MODERATE_PERMISSION)
+
+    def has_moderate_permission(self, request):
+        return request.user.has_perm(MODERATE_PERMISSION)
+
+    # Deleting goes through the log; the confirmation pages carry the readers' warning.
+
+    def delete_model(self, request, obj):
+        moderation.delete_permanently(Comment.objects.filter(pk=obj.pk), by=request.user)
+
+    def delete_queryset(self, request, queryset):
+        moderation.delete_permanently(queryset, by=request.user)
+
+    # Actions, in bulk from the list and one at a time from a comment's page
+
+    def _act(self, request, queryset, action, done_message):
+        count = action(Comment.objects.filter(pk__in=queryset.values("pk")), by=request.user)
+        self.message_user(request, done_message % {"count": count}, messages.SUCCESS)
+
+    @admin.action(description=_("Approve the selected held comments"), permissions=["moderate"])
+    def approve_comments(self, request, queryset):
+        self._act(request, queryset, moderation.approve, _("%(count)d comment(s) approved."))
+
+    @admin.action(description=_("Hide the selected comments"), permissions=["moderate"])
+    def hide_comments(self, request, queryset):
+        self._act(request, queryset, moderation.hide, _("%(count)d comment(s) hidden."))
+
+    @admin.action(description=_("Restore the selected hidden comments"), permissions=["moderate"])
+    def restore_comments(self, request, queryset):
+        self._act(request, queryset, moderation.restore, _("%(count)d comment(s) restored."))
+
+    @admin.action(description=_("Dismiss the reports on the selected comments"), permissions=["moderate"])
+    def dismiss_reports(self, request, queryset):
+        self._act(request, queryset, moderation.dismiss_reports, _("Reports dismissed on %(count)d comment(s)."))
+
+    @admin.action(description=_("Ban the authors of the selected comments"), permissions=["moderate"])
+    def ban_authors(self, request, queryset):
+        form = BanForm(request.POST if "apply" in request.POST else None)
+        readers = {comment.author for comment in queryset.select_related("author__reader_profile")}
+        if form.is_valid():
+            for reader in readers:
+                moderation.ban(reader, by=request.user, **form.cleaned_data)
+            count = len(readers)
+            self.message_user(request, ngettext("%d reader banned.", "%d readers banned.", count) % count)
+            return None
+        context = {
+            **self.admin_site.each_context(request), "title": _("Ban readers from commenting"), "form": form,
+            "readers": readers, "queryset": queryset, "opts": self.model._meta,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        }  # fmt: skip
+        return TemplateResponse(request, "admin/articles/comment/ban_authors.html", context)
+
+    def response_change(self, request, obj):
+        actions = {
+            "_approve": self.approve_comments, "_hide": self.hide_comments,
+            "_restore": self.restore_comments, "_dismiss": self.dismiss_reports,
+        }  # fmt: skip
+        for name, action in actions.items():
+            if name in request.POST:
+                action(request, Comment.objects.filter(pk=obj.pk))
+                return HttpResponseRedirect(request.path)
+        return super().response_change(request, obj)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        extra_context = {**(extra_context or {}), "can_moderate": self.has_moderate_permission(request)}
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+
+@admin.register(CommentBan)
+class CommentBanAdmin(admin.ModelAdmin):
+    list_display = ["reader", "reason", "until", "in_force", "created_by", "created_at", "lifted_at"]
+    list_filter = ["lifted_at", "until"]
+    search_fields = ["reader__username", "reader__reader_profile__nickname", "reason"]
+    autocomplete_fields = ["reader"]
+    fields = ["reader", "reason", "until"]
+    actions = ["lift_bans"]
+
+    @admin.display(description=_("in force"), boolean=True)
+    def in_force(self, entry):
+        return CommentBan.objects.in_force().filter(pk=entry.pk).exists()
+
+    def has_change_permission(self, request, obj=None):
+        # A ban is lifted, not rewritten: the record of it stays as it was.
+        return obj is None and super().has_change_permission(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_changeform_initial_data(self, request):
+        # "Ban this reader" on a comment's page arrives with ?reader=<id>.
+        return {"reader": request.GET.get("reader")}
+
+    def save_model(self, request, obj, form, change):
+        saved = moderation.ban(obj.reader, by=request.user, reason=obj.reason, until=obj.until)
+        obj.pk = saved.pk
+
+    @admin.action(description=_("Lift the selected bans"), permissions=["change"])
+    def lift_bans(self, request, queryset):
+        entries = list(queryset.filter(lifted_at__isnull=True))
+        for entry in entries:
+            moderation.lift_ban(entry, by=request.user)
+        self.message_user(request, ngettext("%d ban lifted.", "%d bans lifted.", len(entries)) % len(entries))
+
+
+@admin.register(ModerationLogEntry)
+class ModerationLogEntryAdmin(admin.ModelAdmin):
+    """The audit trail: readable by editors, editable by nobody."""
+
+    list_display = ["created_at", "action", "editor", "comment_id", "article_title", "reader_name", "note"]
+    list_filter = ["action", ("created_at", admin.DateFieldListFilter)]
+    search_fields = ["reader_name", "article_title", "note", "=comment_id"]
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(BlockedPhrase)
+class BlockedPhraseAdmin(admin.ModelAdmin):
+    list_display = ["phrase", "created_at"]
+    search_fields = ["phrase"]
+
+
+admin.site.register(HoldRules, SingletonModelAdmin)

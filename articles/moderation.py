@@ -1,0 +1,140 @@
+"""Moderating readers' comments: what is held at posting time, editors' actions and bans.
+
+Every editor's action changes the comments, keeps the stories' comment counts
+exact and writes the audit trail in one transaction.
+"""
+
+import re
+import unicodedata
+
+from django.db import transaction
+from django.utils import timezone
+
+from articles.models import (
+    BlockedPhrase,
+    Comment,
+    CommentBan,
+    CommentReport,
+    HoldRules,
+    ModerationLogEntry,
+    recount_comments,
+)
+
+_LINK = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
+Action = ModerationLogEntry.Action
+
+
+def skeleton(text: str) -> str:
+    """Only the letters and digits, case-folded: what is left of 시.발 or s h i t once the evasions go.
+
+    NFKC rather than NFC alone also folds full-width letters and other look-alike forms.
+    """
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    return "".join(character for character in folded if character.isalnum())
+
+
+def hold_reason(comment: Comment) -> str | None:
+    """Why ``comment`` must wait for an editor, or None when it may appear at once."""
+    text = skeleton(comment.body)
+    for phrase in BlockedPhrase.objects.values_list("phrase", flat=True):
+        if (blocked := skeleton(phrase)) and blocked in text:
+            return "blocked word"
+    rules = HoldRules.get_solo()
+    if len(_LINK.findall(comment.body)) > rules.max_links:
+        return "too many links"
+    if rules.hold_first_comments:
+        approved = Comment.objects.filter(author_id=comment.author_id, status=Comment.Status.PUBLISHED).count()
+        if approved < rules.hold_first_comments:
+            return "new reader"
+    return None
+
+
+def ban_in_force(user) -> CommentBan | None:
+    if not user.is_authenticated:
+        return None
+    return CommentBan.objects.in_force().filter(reader=user).order_by("until").last()
+
+
+def _log(action, editor, comments=(), *, reader=None, note=""):
+    entries = [
+        ModerationLogEntry(
+            action=action, editor=editor, comment_id=comment.pk, article_id=comment.article_id,
+            article_title=str(comment.article)[:200], reader_id=comment.author_id,
+            reader_name=_reader_name(comment.author), note=note,
+        )
+        for comment in comments
+    ]  # fmt: skip
+    if reader is not None:
+        entries.append(
+            ModerationLogEntry(
+                action=action, editor=editor, reader_id=reader.pk, reader_name=_reader_name(reader), note=note
+            )
+        )
+    ModerationLogEntry.objects.bulk_create(entries)
+
+
+def _reader_name(user) -> str:
+    profile = getattr(user, "reader_profile", None)
+    return f"{profile.nickname} ({user.get_username()})" if profile else user.get_username()
+
+
+def _change_status(comments, new_status, action, *, by, allowed_from):
+    with transaction.atomic():
+        chosen = list(comments.filter(status__in=allowed_from).select_related("article", "author__reader_profile"))
+        Comment.objects.filter(pk__in=[comment.pk for comment in chosen]).update(status=new_status)
+        _log(action, by, chosen)
+        recount_comments({comment.article_id for comment in chosen})
+    return len(chosen)
+
+
+def approve(comments, *, by) -> int:
+    """Publish held comments."""
+    return _change_status(comments, Comment.Status.PUBLISHED, Action.APPROVE, by=by, allowed_from=[Comment.Status.HELD])
+
+
+def hide(comments, *, by) -> int:
+    """Replace comments by a placeholder for readers; reversible."""
+    allowed = [Comment.Status.PUBLISHED, Comment.Status.HELD]
+    return _change_status(comments, Comment.Status.HIDDEN, Action.HIDE, by=by, allowed_from=allowed)
+
+
+def restore(comments, *, by) -> int:
+    return _change_status(
+        comments, Comment.Status.PUBLISHED, Action.RESTORE, by=by, allowed_from=[Comment.Status.HIDDEN]
+    )
+
+
+def dismiss_reports(comments, *, by) -> int:
+    """Clear the reports on comments an editor found acceptable."""
+    with transaction.atomic():
+        reported = list(
+            comments.filter(reports__isnull=False).distinct().select_related("article", "author__reader_profile")
+        )
+        CommentReport.objects.filter(comment__in=reported).delete()
+        _log(Action.DISMISS, by, reported)
+    return len(reported)
+
+
+def delete_permanently(comments, *, by) -> int:
+    """Remove comments and their text for good; the log keeps who, what number, which story and when."""
+    with transaction.atomic():
+        doomed = list(comments.select_related("article", "author__reader_profile"))
+        _log(Action.DELETE, by, doomed)
+        Comment.objects.filter(pk__in=[comment.pk for comment in doomed]).delete()
+        recount_comments({comment.article_id for comment in doomed})
+    return len(doomed)
+
+
+def ban(reader, *, by, reason: str, until=None) -> CommentBan:
+    with transaction.atomic():
+        entry = CommentBan.objects.create(reader=reader, reason=reason, until=until, created_by=by)
+        _log(Action.BAN, by, reader=reader, note=reason)
+    return entry
+
+
+def lift_ban(entry: CommentBan, *, by) -> None:
+    with transaction.atomic():
+        entry.lifted_at = timezone.now()
+        entry.lifted_by = by
+        entry.save(update_fields=["lifted_at", "lifted_by"])
+        _log(Action.UNBAN, by, reader=entry.reader, note=entry.reason)
