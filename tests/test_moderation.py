@@ -336,3 +336,17 @@ def test_an_unauthenticated_client_cannot_moderate(story, commenter):
     Client().post(QUEUE, {"action": "hide_comments", "_selected_action": [comment.pk]})
     comment.refresh_from_db()
     assert comment.status == Comment.Status.PUBLISHED
+
+
+def test_no_admin_history_keeps_a_deleted_comments_text(editor_client, story, commenter):
+    from django.contrib.admin.models import LogEntry
+
+    comment = comment_on(story, commenter, "Words that must vanish")
+    editor_client.post(f"{QUEUE}{comment.pk}/change/", {"_hide": "1"})
+    editor_client.post(f"/admin/articles/comment/{comment.pk}/delete/", {"post": "yes"})
+    other = comment_on(story, commenter, "More words that must vanish")
+    bulk(editor_client, "delete_selected", [other], post="yes")
+
+    assert not Comment.objects.exists()
+    assert not LogEntry.objects.filter(object_repr__contains="must vanish").exists()
+    assert not LogEntry.objects.filter(change_message__contains="must vanish").exists()
