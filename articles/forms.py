@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from articles.comment_text import normalize_comment
 from articles.models import Article, Comment, CommentReport, ReaderProfile
+from articles.models.people import normalize_nickname
 from articles.richtext import sanitize_story_html
 
 #: The newsroom's workflow buttons: the POST name, its label and what it says when done.
@@ -70,6 +71,17 @@ class ArticleAdminForm(forms.ModelForm):
             self.add_error("body_en", _("Write the story's body before sending it on."))
 
 
+def validated_nickname(raw: str, profile: ReaderProfile | None = None) -> str:
+    """The nickname normalized first, then checked against every rule, uniqueness included, as field errors."""
+    candidate = ReaderProfile(pk=profile.pk if profile else None, nickname=normalize_nickname(raw))
+    candidate._state.adding = not candidate.pk  # an existing profile may keep its own nickname
+    try:
+        candidate.full_clean(exclude=["user"])
+    except ValidationError as error:
+        raise ValidationError(error.messages) from None
+    return candidate.nickname
+
+
 class NicknameSignupForm(forms.Form):
     """The extra field of the reader sign-up (site and social accounts alike): the nickname."""
 
@@ -80,12 +92,7 @@ class NicknameSignupForm(forms.Form):
     )
 
     def clean_nickname(self):
-        profile = ReaderProfile(nickname=" ".join(self.cleaned_data["nickname"].split()))
-        try:
-            profile.full_clean(exclude=["user"])
-        except ValidationError as error:
-            raise ValidationError(error.messages) from None
-        return profile.nickname
+        return validated_nickname(self.cleaned_data["nickname"])
 
     def signup(self, request, user):
         ReaderProfile.objects.create(user=user, nickname=self.cleaned_data["nickname"])
@@ -95,6 +102,9 @@ class NicknameForm(forms.ModelForm):
     class Meta:
         model = ReaderProfile
         fields = ["nickname"]
+
+    def clean_nickname(self):
+        return validated_nickname(self.cleaned_data["nickname"], self.instance)
 
 
 class CommentForm(forms.ModelForm):

@@ -8,6 +8,7 @@ import re
 import unicodedata
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from articles.models import (
@@ -52,7 +53,8 @@ def hold_reason(comment: Comment) -> str | None:
 def ban_in_force(user) -> CommentBan | None:
     if not user.is_authenticated:
         return None
-    return CommentBan.objects.in_force().filter(reader=user).order_by("until").last()
+    # The longest ban first: one without an end date outlasts any other.
+    return CommentBan.objects.in_force().filter(reader=user).order_by(F("until").desc(nulls_first=True)).first()
 
 
 def _log(action, editor, comments=(), *, reader=None, note=""):
@@ -120,8 +122,7 @@ def delete_permanently(comments, *, by) -> int:
     with transaction.atomic():
         doomed = list(comments.select_related("article", "author__reader_profile"))
         _log(Action.DELETE, by, doomed)
-        Comment.objects.filter(pk__in=[comment.pk for comment in doomed]).delete()
-        recount_comments({comment.article_id for comment in doomed})
+        Comment.objects.filter(pk__in=[comment.pk for comment in doomed]).delete()  # counts follow on post_delete
     return len(doomed)
 
 

@@ -8,6 +8,7 @@ search rank and trigram word similarity. On SQLite: case-insensitive substring
 matching in every field, ranked by where the words were found.
 """
 
+import html
 import re
 import unicodedata
 
@@ -61,7 +62,12 @@ def _search_postgresql(queryset, terms):
     matches = Q()
     for term in terms:
         prefix = SearchQuery(f"{term}:*", search_type="raw", config="simple")
-        korean_substring = Q(title_ko__contains=term) | Q(subtitle_ko__contains=term) | Q(body_ko__contains=term)
+        korean_substring = (
+            Q(title_ko__contains=term)
+            | Q(subtitle_ko__contains=term)
+            | Q(summary_ko__contains=term)
+            | Q(body_ko__contains=term)
+        )
         matches &= Q(search_document=prefix) | korean_substring
     whole_query = SearchQuery(" ".join(terms), search_type="plain", config="simple")
     phrase = " ".join(terms)
@@ -114,7 +120,7 @@ def highlight(text: str, terms: list[str], *, length: int = 240) -> SafeString:
     Everything is escaped before the marks are added, so no markup from the
     story or the query can come through.
     """
-    plain = " ".join(strip_tags(text or "").split())
+    plain = " ".join(html.unescape(strip_tags(text or "")).split())
     if not terms:
         return escape(plain[:length])
     pattern = re.compile("|".join(re.escape(term) for term in sorted(terms, key=len, reverse=True)), re.IGNORECASE)

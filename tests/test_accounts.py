@@ -141,3 +141,15 @@ def test_a_configured_provider_shows_its_button_and_redirects_to_its_authorizati
     assert "redirect_uri=http%3A%2F%2Ftestserver%2Faccounts%2Fkakao%2Flogin%2Fcallback%2F" in location
     assert "response_type=code" in location
     assert "state=" in location
+
+
+def test_look_alike_spellings_meet_the_same_nickname_rules(commenter_client):
+    import unicodedata
+
+    make_commenter("kim", "kim lee")
+    decomposed = unicodedata.normalize("NFD", "관리자")
+
+    assert "reserved" in commenter_client.post("/en/accounts/profile/", {"nickname": decomposed}).content.decode()
+    response = commenter_client.post("/en/accounts/profile/", {"nickname": "kim  lee"})
+    assert response.status_code == 200
+    assert "already taken" in response.content.decode()

@@ -398,3 +398,25 @@ def test_the_count_is_exact_in_lists_and_feeds(commenter_client, client, story, 
     assert "댓글 2" in client.get("/sections/news/").content.decode()
     feed = client.get("/feed/").content.decode()
     assert "<slash:comments>2</slash:comments>" in feed
+
+
+def test_counts_follow_when_an_account_is_deleted_anywhere(story):
+    author = make_commenter("leaving")
+    Comment.objects.create(article=story, author=author, body="One")
+    Comment.objects.create(article=story, author=author, body="Two")
+    assert counted_comments(story) == 2
+
+    author.delete()
+    assert counted_comments(story) == 0
+
+
+def counted_comments(story):
+    story.refresh_from_db()
+    return story.comment_count
+
+
+def test_comments_on_an_unpublished_story_cannot_be_reported(commenter_client, story, reader):
+    theirs = Comment.objects.create(article=story, author=reader, body="On a story taken down")
+    Article.objects.filter(pk=story.pk).update(status=Article.Status.REVIEW)
+
+    assert commenter_client.get(f"/comments/{theirs.pk}/report/").status_code == 404

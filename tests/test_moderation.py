@@ -350,3 +350,29 @@ def test_no_admin_history_keeps_a_deleted_comments_text(editor_client, story, co
     assert not Comment.objects.exists()
     assert not LogEntry.objects.filter(object_repr__contains="must vanish").exists()
     assert not LogEntry.objects.filter(change_message__contains="must vanish").exists()
+
+
+def test_the_longest_ban_is_the_one_a_reader_sees(commenter, editor):
+    moderation.ban(commenter, by=editor, reason="A week", until=timezone.now() + timedelta(days=7))
+    moderation.ban(commenter, by=editor, reason="For good")
+
+    assert moderation.ban_in_force(commenter).reason == "For good"
+
+
+def test_the_front_page_count_matches_the_waiting_queue(editor_client, story, commenter, reader):
+    reported = comment_on(story, commenter, "Reported then hidden")
+    CommentReport.objects.create(comment=reported, reporter=reader, reason="spam")
+    bulk(editor_client, "hide_comments", [reported])
+
+    assert "0 comments are waiting" in editor_client.get("/en/admin/").content.decode()
+    assert "Reported then hidden" not in editor_client.get(QUEUE, {"queue": "waiting"}).content.decode()
+
+
+def test_ban_and_log_lists_do_not_query_per_row(editor_client, editor, django_assert_max_num_queries):
+    """Guards the N+1 of each ban's reader, banning editor and in-force state, and each log entry's editor."""
+    for n in range(15):
+        moderation.ban(make_commenter(f"banned{n}"), by=editor, reason="x")
+
+    for url in ("/admin/articles/commentban/", "/admin/articles/moderationlogentry/"):
+        with django_assert_max_num_queries(12):
+            assert editor_client.get(url).status_code == 200

@@ -361,3 +361,15 @@ def test_kakaos_sdk_is_allowed_only_on_story_pages_once_an_editor_sets_a_key(cli
     assert "https://t1.kakaocdn.net" in with_key["Content-Security-Policy"]
     assert 'data-kakao-key="0123456789abcdef0123456789abcdef"' in with_key.content.decode()
     assert "kakaocdn" not in client.get("/")["Content-Security-Policy"]
+
+
+def test_many_important_stories_cannot_push_the_lead_off_the_home_page(client, section):
+    make_article(
+        section, status=Article.Status.PUBLISHED, placement="lead", title_en="The lead from two days ago",
+        published_at=timezone.now() - timedelta(days=2),
+    )  # fmt: skip
+    publish_many(section, 14, placement="important")
+
+    response = client.get("/en/")
+    assert response.context["lead"].title_en == "The lead from two days ago"
+    assert len(response.context["important"]) == 6

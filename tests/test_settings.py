@@ -14,6 +14,7 @@ PRODUCTION = {
     "DJANGO_DEBUG": "false",
     "DJANGO_SECRET_KEY": "a-long-random-production-secret-" + "x" * 40,
     "DJANGO_ALLOWED_HOSTS": "news.example.ac.kr",
+    "REDIS_URL": "redis://127.0.0.1:6379/0",
 }
 
 
@@ -93,3 +94,17 @@ def test_secrets_can_come_from_a_file(monkeypatch, tmp_path):
     monkeypatch.setenv("KTNEWS_TEST_SECRET_FILE", str(secret_file))
 
     assert env_secret("KTNEWS_TEST_SECRET") == "from-a-file"
+
+
+def test_redis_url_gives_the_app_servers_one_shared_cache():
+    backend = read_setting("s.CACHES['default']['BACKEND']", REDIS_URL="redis://127.0.0.1:6379/0")
+
+    assert backend == "django.core.cache.backends.redis.RedisCache"
+
+
+def test_production_without_a_shared_cache_fails_the_deployment_checklist():
+    without_redis = {key: value for key, value in PRODUCTION.items() if key != "REDIS_URL"}
+
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", **without_redis)
+    assert result.returncode != 0
+    assert "REDIS_URL" in result.stderr

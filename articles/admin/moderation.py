@@ -11,6 +11,7 @@ from django.db.models import Count, Q
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
@@ -39,17 +40,12 @@ class QueueFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value() == "waiting":
-            return queryset.filter(Q(report_count__gt=0) | Q(status=Comment.Status.HELD))
+            return queryset.filter(pk__in=Comment.objects.needing_review().values("pk"))
         if self.value() == "reported":
             return queryset.filter(report_count__gt=0)
         if self.value() == "held":
             return queryset.filter(status=Comment.Status.HELD)
         return queryset
-
-
-def waiting_comments(queryset):
-    """Comments an editor still has to look at: held, or reported and not dealt with."""
-    return queryset.filter(Q(status=Comment.Status.HELD) | Q(reports__isnull=False, status=Comment.Status.PUBLISHED))
 
 
 class BanForm(forms.Form):
@@ -223,6 +219,7 @@ class CommentAdmin(admin.ModelAdmin):
 @admin.register(CommentBan)
 class CommentBanAdmin(admin.ModelAdmin):
     list_display = ["reader", "reason", "until", "in_force", "created_by", "created_at", "lifted_at"]
+    list_select_related = ["reader", "created_by"]
     list_filter = ["lifted_at", "until"]
     search_fields = ["reader__username", "reader__reader_profile__nickname", "reason"]
     autocomplete_fields = ["reader"]
@@ -231,7 +228,7 @@ class CommentBanAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("in force"), boolean=True)
     def in_force(self, entry):
-        return CommentBan.objects.in_force().filter(pk=entry.pk).exists()
+        return entry.lifted_at is None and (entry.until is None or entry.until > timezone.now())
 
     def has_change_permission(self, request, obj=None):
         # A ban is lifted, not rewritten: the record of it stays as it was.
@@ -261,6 +258,7 @@ class ModerationLogEntryAdmin(admin.ModelAdmin):
     """The audit trail: readable by editors, editable by nobody."""
 
     list_display = ["created_at", "action", "editor", "comment_id", "article_title", "reader_name", "note"]
+    list_select_related = ["editor"]
     list_filter = ["action", ("created_at", admin.DateFieldListFilter)]
     search_fields = ["reader_name", "article_title", "note", "=comment_id"]
     date_hierarchy = "created_at"

@@ -5,6 +5,8 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -24,6 +26,10 @@ class CommentQuerySet(models.QuerySet):
         if user.is_authenticated:
             shown |= Q(status=Comment.Status.HELD, author=user)
         return self.filter(shown)
+
+    def needing_review(self):
+        """What an editor still has to look at: held comments, and published ones that were reported."""
+        return self.filter(Q(status=Comment.Status.HELD) | Q(status=Comment.Status.PUBLISHED, reports__isnull=False))
 
 
 class Comment(models.Model):
@@ -60,13 +66,6 @@ class Comment(models.Model):
             super().save(*args, **kwargs)
             recount_comments([self.article_id])
 
-    def delete(self, *args, **kwargs):
-        """Remove the comment and its text for good, as the confirmation promises."""
-        with transaction.atomic():
-            result = super().delete(*args, **kwargs)
-            recount_comments([self.article_id])
-        return result
-
     def clean(self):
         self.body = normalize_comment(self.body)
         if not self.body:
@@ -79,11 +78,11 @@ class Comment(models.Model):
                 }
             )
 
-    def can_be_deleted_by(self, user) -> bool:
-        return user.is_authenticated and user.pk == self.author_id
 
-    def can_be_reported_by(self, user) -> bool:
-        return user.is_authenticated and user.pk != self.author_id
+@receiver(post_delete, sender=Comment)
+def recount_after_deletion(sender, instance, **kwargs):
+    """However a comment goes (its author, an editor, an account or a story deleted), counts follow."""
+    recount_comments([instance.article_id])
 
 
 def recount_comments(article_ids) -> None:

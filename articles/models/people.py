@@ -53,6 +53,11 @@ nickname_format = RegexValidator(
 )
 
 
+def normalize_nickname(value: str) -> str:
+    """The nickname as stored and compared: NFC, single spaces, no leading or trailing space."""
+    return unicodedata.normalize("NFC", " ".join((value or "").split()))
+
+
 def not_reserved(value: str) -> None:
     if " ".join(value.casefold().split()) in RESERVED_NICKNAMES:
         raise ValidationError(_("This nickname is reserved for the newsroom. Please choose another."))
@@ -86,5 +91,5 @@ class ReaderProfile(models.Model):
         return self.nickname
 
     def save(self, *args, **kwargs):
-        self.nickname = unicodedata.normalize("NFC", " ".join(self.nickname.split()))
+        self.nickname = normalize_nickname(self.nickname)
         super().save(*args, **kwargs)

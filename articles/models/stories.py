@@ -253,9 +253,6 @@ class Article(models.Model):
             return True
         return user.has_perm("articles.change_article") and self.status in self.REPORTER_EDITABLE and self.is_by(user)
 
-    def can_be_previewed_by(self, user) -> bool:
-        return user.is_active and user.is_staff and Article.objects.in_newsroom_of(user).filter(pk=self.pk).exists()
-
     # The workflow: 작성중 (draft) → 미승인 (review) → 승인 (published), or 반려 (returned).
 
     def submit_for_review(self, *, by) -> None:

@@ -81,7 +81,12 @@ def comment_delete(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def comment_report(request, pk):
-    reportable = Comment.objects.visible().exclude(author=request.user).select_related("article")
+    reportable = (
+        Comment.objects.visible()
+        .filter(article__in=Article.objects.published())
+        .exclude(author=request.user)
+        .select_related("article")
+    )
     comment = get_object_or_404(reportable, pk=pk)
     back = f"{comment.article.get_absolute_url()}#comment-{comment.pk}"
     if CommentReport.objects.filter(comment=comment, reporter=request.user).exists():

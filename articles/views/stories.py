@@ -48,10 +48,18 @@ def favicon(request):
 
 def home(request):
     published = Article.objects.published()
+    # Up to six of each grade, in one query: many important stories can't push the lead off the page.
     placed = with_bylines(
-        published.filter(placement__in=[Article.Placement.LEAD, Article.Placement.IMPORTANT]).order_by(
-            "placement_order", "-published_at"
-        )[:12]
+        published.filter(placement__in=[Article.Placement.LEAD, Article.Placement.IMPORTANT])
+        .annotate(
+            rank_in_grade=Window(
+                RowNumber(),
+                partition_by=F("placement"),
+                order_by=[F("placement_order").asc(), F("published_at").desc()],
+            )
+        )
+        .filter(rank_in_grade__lte=6)
+        .order_by("placement_order", "-published_at")
     )
     leads = [story for story in placed if story.placement == Article.Placement.LEAD]
     important = [story for story in placed if story.placement == Article.Placement.IMPORTANT][:6]

@@ -3,15 +3,10 @@
 // The links work without this script. The messages readers see come from the
 // template's data-*-message attributes, so they are translated with the page.
 //
-// CONTENT-SECURITY-POLICY NOTE: the KakaoTalk button (shown only when an
-// editor has set a Kakao JavaScript key in the admin) loads Kakao's SDK from
-// https://t1.kakaocdn.net, which the site-wide policy in ktnews/settings.py
-// does not allow (script-src 'self'). Story pages need that host added to
-// script-src whenever a key is configured, and nowhere else. Try a share with
-// the browser console open after setting a key: Kakao's share window may also
-// want its own hosts (e.g. https://sharer.kakao.com) in form-action or
-// connect-src. Without a key the template shows a plain KakaoStory link and
-// nothing from Kakao is ever loaded.
+// With a Kakao JavaScript key set in the admin, the KakaoTalk button loads
+// Kakao's SDK from https://t1.kakaocdn.net on click; story pages then allow
+// that host in their CSP (ktnews/security.py, allow_kakao_sdk). Without a key
+// the template shows a plain KakaoStory link and nothing from Kakao is loaded.
 
 const KAKAO_SDK = {
   src: "https://t1.kakaocdn.net/kakao_js_sdk/2.7.4/kakao.min.js",
