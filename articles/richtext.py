@@ -5,8 +5,11 @@ that what a reporter can format is exactly what a reader receives.
 """
 
 import inspect
+from html import unescape
 
 import nh3
+from django.db import models
+from django.utils.html import strip_tags
 from django_prose_editor.fields import ProseEditorField
 from modeltranslation.fields import TranslationFieldDescriptor
 
@@ -70,3 +73,32 @@ class StoryBodyField(ProseEditorField):
         if not isinstance(inspect.getattr_static(model_instance, self.attname), TranslationFieldDescriptor):
             setattr(model_instance, self.attname, value)
         return value
+
+
+class PlainTextOf(models.TextField):
+    """The text of an HTML field without its markup, refreshed on every save (bulk_create included).
+
+    Search reads it, so that words in tags and attributes (strong, href, https)
+    never match a story that doesn't say them.
+    """
+
+    def __init__(self, *args, source: str = "", **kwargs):
+        self.source = source
+        kwargs.setdefault("editable", False)
+        kwargs.setdefault("blank", True)
+        super().__init__(*args, **kwargs)
+
+    def pre_save(self, model_instance, add):
+        value = plain_text(getattr(model_instance, self.source) or "")
+        setattr(model_instance, self.attname, value)
+        return value
+
+    def deconstruct(self):
+        name, path, args, kwargs = super().deconstruct()
+        kwargs["source"] = self.source
+        return name, path, args, kwargs
+
+
+def plain_text(html: str) -> str:
+    """What a reader reads of ``html``: no tags, entities decoded, whitespace collapsed."""
+    return " ".join(unescape(strip_tags(html)).split())

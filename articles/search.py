@@ -30,7 +30,8 @@ _WORD = re.compile(r"\w+")
 
 TRANSLATED = ("ko", "en")
 #: Fields searched, by weight: a headline match counts more than a body match.
-WEIGHTED_FIELDS = {"A": ("title",), "B": ("subtitle", "summary"), "C": ("body",)}
+#: The body is searched as plain text (body_text_*), never through its HTML.
+WEIGHTED_FIELDS = {"A": ("title",), "B": ("subtitle", "summary"), "C": ("body_text",)}
 
 
 def search_terms(raw: str | None) -> list[str]:
@@ -66,7 +67,7 @@ def _search_postgresql(queryset, terms):
             Q(title_ko__contains=term)
             | Q(subtitle_ko__contains=term)
             | Q(summary_ko__contains=term)
-            | Q(body_ko__contains=term)
+            | Q(body_text_ko__contains=term)
         )
         matches &= Q(search_document=prefix) | korean_substring
     whole_query = SearchQuery(" ".join(terms), search_type="plain", config="simple")

@@ -115,3 +115,24 @@ def test_search_document_follows_edits(client, stories):
     story.save()
 
     assert results(client, "referendum") == ["Referendum on tuition"]
+
+
+def test_markup_is_never_searched(client, section):
+    make_article(
+        section, status=Article.Status.PUBLISHED, title_en="Formatted story",
+        body_en='<p><strong>Bold</strong> words &amp; a <a href="https://ku.example/x">link</a></p>',
+        body_ko="<p><strong>굵게</strong></p>",
+    )  # fmt: skip
+
+    for markup_word in ("strong", "href", "https", "nofollow", "amp"):
+        assert results(client, markup_word) == [], markup_word
+    assert results(client, "bold") == ["Formatted story"]
+    assert results(client, "굵게") == ["Formatted story"]
+
+
+def test_the_plain_text_follows_the_body(section):
+    story = make_article(section, body_en="<p>Tom &amp; Jerry</p>")
+
+    assert story.body_text_en == "Tom & Jerry"
+    (bulk,) = Article.objects.bulk_create([Article(section=section, title_en="Bulk", body_en="<p>x <em>y</em></p>")])
+    assert Article.objects.get(pk=bulk.pk).body_text_en == "x y"

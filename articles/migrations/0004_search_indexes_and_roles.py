@@ -3,8 +3,6 @@
 from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-from articles.search import update_search_documents
-
 TRIGRAM_FIELDS = ["title_ko", "subtitle_ko", "body_ko"]
 
 GRANTS = {
@@ -24,7 +22,6 @@ def create_search_indexes(apps, schema_editor):
         schema_editor.execute(
             f"CREATE INDEX IF NOT EXISTS article_{field}_trgm ON articles_article USING gin ({field} gin_trgm_ops)"
         )
-    update_search_documents(apps.get_model("articles", "Article").objects.all())
 
 
 def drop_search_indexes(apps, schema_editor):

@@ -15,7 +15,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from articles.models.people import Reporter
-from articles.richtext import StoryBodyField
+from articles.richtext import PlainTextOf, StoryBodyField
 from articles.search import update_search_documents
 
 PUBLISH_PERMISSION = "articles.publish_article"
@@ -110,6 +110,8 @@ class Article(models.Model):
     subtitle = models.CharField(_("subtitle"), max_length=300, blank=True)
     summary = models.TextField(_("summary"), blank=True, help_text=_("One or two sentences for lists and sharing."))
     body = StoryBodyField(_("body"), blank=True)
+    body_text_ko = PlainTextOf(_("Korean body as plain text"), source="body_ko")
+    body_text_en = PlainTextOf(_("English body as plain text"), source="body_en")
     slug = models.SlugField(
         _("slug"),
         max_length=120,
