@@ -30,6 +30,7 @@ urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     path("accounts/profile/", accounts.reader_account, name="reader_account"),
     path("accounts/delete/", accounts.delete_account, name="account_delete"),
+    path("accounts/comments/", accounts.my_comments, name="my_comments"),
     path("accounts/", include("allauth.urls")),
     path("", include("articles.urls")),
     prefix_default_language=False,

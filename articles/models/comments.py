@@ -1,9 +1,10 @@
 """Readers' comments on stories, and their reports of other readers' comments."""
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
@@ -11,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from articles.comment_text import MAX_COMMENT_LENGTH, normalize_comment
-from articles.models.stories import Article
+from articles.models.stories import Article, Byline
 
 
 class CommentQuerySet(models.QuerySet):
@@ -26,6 +27,12 @@ class CommentQuerySet(models.QuerySet):
         if user.is_authenticated:
             shown |= Q(status=Comment.Status.HELD, author=user)
         return self.filter(shown)
+
+    def with_newsroom_badges(self):
+        """Mark comments by a reporter on the story's byline, or by an editor, in the same query."""
+        on_byline = Byline.objects.filter(article=OuterRef("article_id"), reporter__user=OuterRef("author_id"))
+        editors = get_user_model().groups.through.objects.filter(user=OuterRef("author_id"), group__name="Editors")
+        return self.annotate(by_story_reporter=Exists(on_byline), by_editor=Exists(editors))
 
     def needing_review(self):
         """What an editor still has to look at: held comments, and published ones that were reported."""

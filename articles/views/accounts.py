@@ -9,7 +9,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from articles.forms import NicknameForm
-from articles.models import ReaderProfile
+from articles.models import Comment, ReaderProfile
+from articles.pagination import keyset_page
 from articles.views import safe_next_url
 
 
@@ -39,3 +40,11 @@ def delete_account(request):
         messages.success(request, _("Your account and your comments were deleted."))
         return redirect("articles:home")
     return render(request, "account/delete_account.html", {"comment_count": user.comments.count()})
+
+
+@login_required
+def my_comments(request):
+    """내 댓글: every comment of the reader's, newest first, with its story and a way to delete it."""
+    mine = Comment.objects.filter(author=request.user).select_related("article")
+    page = keyset_page(mine, field="created_at", older=request.GET.get("older"), newer=request.GET.get("newer"))
+    return render(request, "account/my_comments.html", {"page": page})

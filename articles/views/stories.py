@@ -118,8 +118,13 @@ def render_story(request, article, *, comment_form=None, status=200):
 
 
 def comments_page(request, article, *, older=None):
-    """One page of the comments ``request.user`` may see on ``article``, newest first."""
-    visible = Comment.objects.listed_for(request.user).filter(article=article).select_related("author__reader_profile")
+    """One page of the comments ``request.user`` may see on ``article``, newest first, with newsroom badges."""
+    visible = (
+        Comment.objects.listed_for(request.user)
+        .filter(article=article)
+        .select_related("author__reader_profile")
+        .with_newsroom_badges()
+    )
     return keyset_page(visible, field="created_at", older=older, per_page=COMMENTS_PER_PAGE)
 
 
