@@ -16,6 +16,7 @@ urlpatterns = [
     path("news/<int:pk>/<str:slug>/", stories.article_detail, name="detail"),
     path("comments/story/<int:pk>/", comments.comment_list, name="comments"),
     path("comments/story/<int:pk>/new/", comments.comment_create, name="comment_create"),
+    path("comments/<int:pk>/edit/", comments.comment_edit, name="comment_edit"),
     path("comments/<int:pk>/delete/", comments.comment_delete, name="comment_delete"),
     path("comments/<int:pk>/report/", comments.comment_report, name="comment_report"),
     path("reporters/<int:pk>/", stories.reporter_detail, name="reporter"),

@@ -1,7 +1,11 @@
 """The comment conversation: newsroom badges and a reader's own comments page."""
 
+from datetime import timedelta
+
 import pytest
+import time_machine
 from django.contrib.auth.models import Group
+from django.utils import timezone
 
 from articles.models import Article, Comment
 from tests.conftest import make_article, make_commenter
@@ -83,3 +87,57 @@ def test_story_page_query_count_is_fixed_with_badges(client, django_assert_max_n
 
     with django_assert_max_num_queries(8):
         assert client.get(f"/news/{story.pk}/{story.slug}/").status_code == 200
+
+
+def test_the_author_edits_within_the_window_and_the_comment_says_so(commenter_client, commenter, story):
+    with time_machine.travel(timezone.now(), tick=False) as clock:
+        comment = Comment.objects.create(article=story, author=commenter, body="Teh typo")
+        page = commenter_client.get(f"/news/{story.pk}/{story.slug}/").content.decode()
+        assert f"/comments/{comment.pk}/edit/" in page
+
+        clock.shift(timedelta(seconds=30))
+        assert commenter_client.get(f"/comments/{comment.pk}/edit/").status_code == 200
+        response = commenter_client.post(f"/comments/{comment.pk}/edit/", {"body": "The typo, fixed"})
+        assert response.status_code == 302
+        comment.refresh_from_db()
+        assert comment.body == "The typo, fixed"
+        assert comment.edited_at == timezone.now()
+        assert "(edited)" in commenter_client.get(f"/en/news/{story.pk}/{story.slug}/").content.decode()
+
+
+def test_after_the_window_only_delete_remains(commenter_client, commenter, story, settings):
+    settings.COMMENTS_EDIT_WINDOW_SECONDS = 60
+    with time_machine.travel(timezone.now(), tick=False) as clock:
+        comment = Comment.objects.create(article=story, author=commenter, body="Too late to change")
+        clock.shift(timedelta(seconds=61))
+
+        assert (
+            f"/comments/{comment.pk}/edit/"
+            not in commenter_client.get(f"/news/{story.pk}/{story.slug}/").content.decode()
+        )
+        commenter_client.post(f"/comments/{comment.pk}/edit/", {"body": "Changed anyway"})
+    comment.refresh_from_db()
+    assert comment.body == "Too late to change"
+    assert comment.edited_at is None
+
+
+def test_nobody_edits_someone_elses_comment(commenter_client, story, reader):
+    theirs = Comment.objects.create(article=story, author=reader, body="Theirs")
+
+    assert commenter_client.post(f"/comments/{theirs.pk}/edit/", {"body": "Mine now"}).status_code == 404
+    theirs.refresh_from_db()
+    assert theirs.body == "Theirs"
+
+
+def test_an_edit_meets_the_posting_rules_again(commenter_client, commenter, story):
+    from articles.models import BlockedPhrase
+
+    BlockedPhrase.objects.create(phrase="spam")
+    comment = Comment.objects.create(article=story, author=commenter, body="Innocent")
+
+    commenter_client.post(f"/comments/{comment.pk}/edit/", {"body": "now with s p a m"})
+    comment.refresh_from_db()
+    assert comment.status == Comment.Status.HELD
+    too_long = commenter_client.post(f"/comments/{comment.pk}/edit/", {"body": "가" * 401})
+    assert too_long.status_code == 400
+    assert ">" + "가" * 401 + "</textarea>" in too_long.content.decode()

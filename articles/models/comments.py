@@ -1,5 +1,7 @@
 """Readers' comments on stories, and their reports of other readers' comments."""
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
@@ -52,6 +54,7 @@ class Comment(models.Model):
     body = models.TextField(_("comment"))
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PUBLISHED)
     created_at = models.DateTimeField(_("posted at"), default=timezone.now)
+    edited_at = models.DateTimeField(_("edited at"), null=True, blank=True)
 
     objects = CommentQuerySet.as_manager()
 
@@ -72,6 +75,16 @@ class Comment(models.Model):
         with transaction.atomic():
             super().save(*args, **kwargs)
             recount_comments([self.article_id])
+
+    @property
+    def is_within_edit_window(self) -> bool:
+        """Still young enough to be rewritten (and not hidden by an editor)."""
+        window = timedelta(seconds=settings.COMMENTS_EDIT_WINDOW_SECONDS)
+        return self.status != self.Status.HIDDEN and timezone.now() < self.created_at + window
+
+    def can_be_edited_by(self, user) -> bool:
+        """Its author may rewrite it for a short while after posting; after that, only delete it."""
+        return user.is_authenticated and user.pk == self.author_id and self.is_within_edit_window
 
     def clean(self):
         self.body = normalize_comment(self.body)

@@ -4,10 +4,12 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from django_ratelimit.core import get_usage
 
+from articles.comment_text import MAX_COMMENT_LENGTH, comment_length
 from articles.forms import CommentForm, CommentReportForm
 from articles.models import Article, Comment, CommentReport
 from articles.moderation import ban_in_force, hold_reason
@@ -76,6 +78,29 @@ def comment_delete(request, pk):
         messages.success(request, _("Your comment was deleted."))
         return redirect(safe_next_url(request, f"{article.get_absolute_url()}#comments"))
     return render(request, "articles/comment_confirm_delete.html", {"comment": comment})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def comment_edit(request, pk):
+    """Rewrite one's own comment within the edit window; the same rules as posting apply again."""
+    comment = get_object_or_404(Comment.objects.filter(author=request.user).select_related("article"), pk=pk)
+    back = f"{comment.article.get_absolute_url()}#comment-{comment.pk}"
+    if not comment.can_be_edited_by(request.user):
+        messages.info(request, _("The time to edit this comment has passed. You can still delete it."))
+        return redirect(back)
+    form = CommentForm(request.POST or None, instance=comment)
+    if request.method == "POST" and form.is_valid():
+        comment = form.save(commit=False)
+        comment.edited_at = timezone.now()
+        if hold_reason(comment):
+            comment.status = Comment.Status.HELD
+        comment.save()
+        messages.success(request, _("Your comment was updated."))
+        return redirect(back)
+    context = {"comment": comment, "comment_form": form, "comment_limit": MAX_COMMENT_LENGTH,
+               "comment_length": comment_length(form["body"].value())}  # fmt: skip
+    return render(request, "articles/comment_edit.html", context, status=400 if form.errors else 200)
 
 
 @login_required
