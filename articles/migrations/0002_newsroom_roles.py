@@ -1,7 +1,8 @@
 """The newsroom's two roles, as groups: what reporters and editors may do."""
 
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
+
+from articles.migrations._roles import grant_role_permissions
 
 ROLES = {
     "Reporters": [
@@ -21,19 +22,7 @@ ROLES = {
 
 
 def create_roles(apps, schema_editor):
-    # Permissions are normally created after all migrations; roles need them now.
-    for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
-
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    for group_name, grants in ROLES.items():
-        group, _ = Group.objects.get_or_create(name=group_name)
-        for app_label, model, actions in grants:
-            codenames = [f"{action}_{model}" for action in actions]
-            group.permissions.add(*Permission.objects.filter(content_type__app_label=app_label, codename__in=codenames))
+    grant_role_permissions(apps, ROLES)
 
 
 def remove_roles(apps, schema_editor):

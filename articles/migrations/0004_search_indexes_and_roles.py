@@ -1,13 +1,17 @@
 """PostgreSQL search indexes, the new models' permissions for the newsroom roles, the settings row."""
 
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
+
+from articles.migrations._roles import grant_role_permissions
 
 TRIGRAM_FIELDS = ["title_ko", "subtitle_ko", "body_ko"]
 
 GRANTS = {
-    "Reporters": [("tag", ["add", "view"])],
-    "Editors": [("tag", ["add", "change", "delete", "view"]), ("sitesettings", ["change", "view"])],
+    "Reporters": [("articles", "tag", ["add", "view"])],
+    "Editors": [
+        ("articles", "tag", ["add", "change", "delete", "view"]),
+        ("articles", "sitesettings", ["change", "view"]),
+    ],
 }
 
 
@@ -32,19 +36,7 @@ def drop_search_indexes(apps, schema_editor):
 
 
 def grant_permissions(apps, schema_editor):
-    for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    for group_name, grants in GRANTS.items():
-        group = Group.objects.get(name=group_name)
-        for model, actions in grants:
-            codenames = [f"{action}_{model}" for action in actions]
-            group.permissions.add(
-                *Permission.objects.filter(content_type__app_label="articles", codename__in=codenames)
-            )
+    grant_role_permissions(apps, GRANTS)
 
 
 def create_site_settings(apps, schema_editor):
