@@ -18,7 +18,9 @@ from articles.models import (
     CommentReport,
     HoldRules,
     ModerationLogEntry,
+    delete_for_good,
     recount_comments,
+    recount_replies,
 )
 
 _LINK = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
@@ -76,6 +78,8 @@ def _log(action, editor, comments=(), *, reader=None, note=""):
 
 
 def _reader_name(user) -> str:
+    if user is None:  # the placeholder of a deleted comment
+        return ""
     profile = getattr(user, "reader_profile", None)
     return f"{profile.nickname} ({user.get_username()})" if profile else user.get_username()
 
@@ -86,6 +90,7 @@ def _change_status(comments, new_status, action, *, by, allowed_from):
         Comment.objects.filter(pk__in=[comment.pk for comment in chosen]).update(status=new_status)
         _log(action, by, chosen)
         recount_comments({comment.article_id for comment in chosen})
+        recount_replies({comment.parent_id for comment in chosen if comment.parent_id})
     return len(chosen)
 
 
@@ -118,11 +123,12 @@ def dismiss_reports(comments, *, by) -> int:
 
 
 def delete_permanently(comments, *, by) -> int:
-    """Remove comments and their text for good; the log keeps who, what number, which story and when."""
+    """Remove comments and their text for good (one with replies stays as a placeholder, as when its
+    author deletes it); the log keeps who, what number, which story and when."""
     with transaction.atomic():
         doomed = list(comments.select_related("article", "author__reader_profile"))
         _log(Action.DELETE, by, doomed)
-        Comment.objects.filter(pk__in=[comment.pk for comment in doomed]).delete()  # counts follow on post_delete
+        delete_for_good(Comment.objects.filter(pk__in=[comment.pk for comment in doomed]))
     return len(doomed)
 
 

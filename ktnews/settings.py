@@ -240,6 +240,8 @@ COMMENTS_PER_MINUTE = env_int("KTNEWS_COMMENTS_PER_MINUTE", 3)
 COMMENTS_PER_DAY = env_int("KTNEWS_COMMENTS_PER_DAY", 50)
 COMMENTS_CLOSE_AFTER_DAYS = env_int("KTNEWS_COMMENTS_CLOSE_AFTER_DAYS", 0)  # 0: never
 COMMENTS_EDIT_WINDOW_SECONDS = env_int("KTNEWS_COMMENTS_EDIT_WINDOW_SECONDS", 60)
+# BEST: up to three comments shown above the list, each with at least this many recommendations.
+COMMENTS_BEST_MIN_RECOMMENDATIONS = env_int("KTNEWS_COMMENTS_BEST_MIN_RECOMMENDATIONS", 5)
 
 # django-solo keeps the site settings row in the cache and refreshes it on save.
 SOLO_CACHE = "default"

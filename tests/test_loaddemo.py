@@ -4,7 +4,7 @@ import pytest
 from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command
 
-from articles.models import Article, Reporter, Section
+from articles.models import Article, Comment, Reporter, Section
 
 pytestmark = pytest.mark.django_db
 
@@ -45,6 +45,18 @@ def test_demo_has_every_kind_of_story_and_three_accounts(settings):
     assert authenticate(username="editor", password="ktnews-demo").has_perm("articles.publish_article")
     assert not authenticate(username="reporter", password="ktnews-demo").has_perm("articles.publish_article")
     assert not authenticate(username="reader", password="ktnews-demo").is_staff
+
+
+def test_the_demo_has_a_conversation_with_the_reporter_answering(settings, client):
+    settings.DEBUG = True
+    load()
+
+    thread = Comment.objects.filter(parent=None, reply_count__gt=0).order_by("created_at").first()
+    assert thread.recommendation_count >= 1
+    answer = thread.replies.order_by("created_at").first()
+    assert answer.author.reporter in answer.article.reporters.all()
+    content = client.get(answer.article.get_absolute_url()).content.decode()
+    assert ">기자</span>" in content
 
 
 def test_the_demo_reporter_owns_a_draft_and_a_returned_story(settings):

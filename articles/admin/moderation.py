@@ -93,9 +93,14 @@ class CommentAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("comment"))
     def text(self, comment):
+        if comment.status == Comment.Status.DELETED:
+            return _("This comment was deleted.")
+        body = Truncator(comment.body).chars(80)
         if comment.status == Comment.Status.HIDDEN:
-            return format_html("<s>{}</s>", Truncator(comment.body).chars(80))
-        return Truncator(comment.body).chars(80)
+            body = format_html("<s>{}</s>", body)
+        if comment.parent_id:
+            return format_html('<span title="{}">↳</span> {}', _("a reply"), body)
+        return body
 
     @admin.display(description=_("story"), ordering="article")
     def story(self, comment):
@@ -108,6 +113,8 @@ class CommentAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("reader"), ordering="author__reader_profile__nickname")
     def author_name(self, comment):
+        if comment.author is None:  # a deleted comment's placeholder keeps nobody's name
+            return "—"
         profile = getattr(comment.author, "reader_profile", None)
         name = profile.nickname if profile else comment.author.get_username()
         queue = reverse("admin:articles_comment_changelist")
@@ -154,6 +161,13 @@ class CommentAdmin(admin.ModelAdmin):
         pass
 
     # Deleting goes through the moderation log; the confirmation pages carry the readers' warning.
+
+    def get_deleted_objects(self, objs, request):
+        """Only the comments themselves go: their replies stay under a placeholder, so Django's list of
+        cascaded objects would mislead (and would quote the replies' text)."""
+        comments = list(objs)
+        summary = {Comment._meta.verbose_name_plural: len(comments)}
+        return [Truncator(comment.body).chars(80) for comment in comments], summary, set(), []
 
     def delete_model(self, request, obj):
         moderation.delete_permanently(Comment.objects.filter(pk=obj.pk), by=request.user)

@@ -1,6 +1,13 @@
 """The newsroom's models, one module per concept."""
 
-from articles.models.comments import Comment, CommentReport, recount_comments
+from articles.models.comments import (
+    Comment,
+    CommentRecommendation,
+    CommentReport,
+    delete_for_good,
+    recount_comments,
+    recount_replies,
+)
 from articles.models.moderation import BlockedPhrase, CommentBan, HoldRules, ModerationLogEntry
 from articles.models.people import ReaderProfile, Reporter
 from articles.models.site import DailyReadCount, SiteSettings
@@ -23,6 +30,7 @@ __all__ = [
     "Byline",
     "Comment",
     "CommentBan",
+    "CommentRecommendation",
     "CommentReport",
     "DailyReadCount",
     "HoldRules",
@@ -32,5 +40,7 @@ __all__ = [
     "Section",
     "SiteSettings",
     "Tag",
+    "delete_for_good",
     "recount_comments",
+    "recount_replies",
 ]

@@ -6,10 +6,11 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
-from django.db.models.signals import post_delete
+from django.db.models.signals import post_delete, pre_delete
 from django.dispatch import receiver
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -23,12 +24,23 @@ class CommentQuerySet(models.QuerySet):
         return self.filter(status=Comment.Status.PUBLISHED)
 
     def listed_for(self, user):
-        """What the comment list shows ``user``: published comments, hidden ones (as a placeholder
-        without their text), and their own comments awaiting review."""
-        shown = Q(status__in=[Comment.Status.PUBLISHED, Comment.Status.HIDDEN])
+        """What the comment list shows ``user``: published comments, hidden and deleted ones (as
+        placeholders without their text, so their replies still read), and their own comments awaiting review."""
+        shown = Q(status__in=[Comment.Status.PUBLISHED, Comment.Status.HIDDEN, Comment.Status.DELETED])
         if user.is_authenticated:
             shown |= Q(status=Comment.Status.HELD, author=user)
         return self.filter(shown)
+
+    def threads(self):
+        """Top-level comments, the ones replies hang under."""
+        return self.filter(parent__isnull=True)
+
+    def with_reader_state(self, user):
+        """Mark the comments ``user`` has recommended, in the same query."""
+        if not user.is_authenticated:
+            return self.annotate(recommended_by_reader=Value(False))
+        mine = CommentRecommendation.objects.filter(comment=OuterRef("pk"), reader=user)
+        return self.annotate(recommended_by_reader=Exists(mine))
 
     def with_newsroom_badges(self):
         """Mark comments by a reporter on the story's byline, or by an editor, in the same query."""
@@ -46,15 +58,35 @@ class Comment(models.Model):
         PUBLISHED = "published", _("Published")
         HELD = "held", _("Awaiting review")
         HIDDEN = "hidden", _("Hidden by an editor")
+        DELETED = "deleted", _("Deleted, kept as a placeholder for its replies")
 
     article = models.ForeignKey(Article, verbose_name=_("story"), on_delete=models.CASCADE, related_name="comments")
+    # Empty only on the placeholder of a deleted comment that has replies: nothing of it is kept.
+    # A deleted account's comments are removed by delete_readers_comments() before this applies.
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("author"), on_delete=models.CASCADE, related_name="comments"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        on_delete=models.SET_NULL,
+        related_name="comments",
+        null=True,
+        blank=True,
+    )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("reply to"),
+        on_delete=models.CASCADE,
+        related_name="replies",
+        null=True,
+        blank=True,
     )
     body = models.TextField(_("comment"))
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PUBLISHED)
     created_at = models.DateTimeField(_("posted at"), default=timezone.now)
     edited_at = models.DateTimeField(_("edited at"), null=True, blank=True)
+    # Kept up to date by recount_replies() and recommend()/take_back_recommendation(), so that
+    # sorting and the BEST comments read a column instead of counting rows.
+    reply_count = models.PositiveIntegerField(_("replies"), default=0, editable=False)
+    recommendation_count = models.PositiveIntegerField(_("recommendations"), default=0, editable=False)
 
     objects = CommentQuerySet.as_manager()
 
@@ -66,6 +98,21 @@ class Comment(models.Model):
         indexes = [
             models.Index(fields=["article", "status", "-created_at", "-id"], name="comment_article_listing"),
             models.Index(fields=["author", "-created_at"], name="comment_author_recent"),
+            # One index per way the story page sorts its threads, and one for each thread's replies.
+            models.Index(
+                fields=["article", "-created_at", "-id"], condition=Q(parent=None), name="comment_threads_by_time"
+            ),
+            models.Index(
+                fields=["article", "-recommendation_count", "-created_at", "-id"],
+                condition=Q(parent=None),
+                name="comment_threads_by_votes",
+            ),
+            models.Index(
+                fields=["article", "-reply_count", "-created_at", "-id"],
+                condition=Q(parent=None),
+                name="comment_threads_by_replies",
+            ),
+            models.Index(fields=["parent", "created_at", "id"], name="comment_replies_in_order"),
         ]
 
     def __str__(self):
@@ -75,16 +122,50 @@ class Comment(models.Model):
         with transaction.atomic():
             super().save(*args, **kwargs)
             recount_comments([self.article_id])
+            if self.parent_id:
+                recount_replies([self.parent_id])
+
+    def get_absolute_url(self):
+        """Where it reads in context: on its story for a thread, on its thread's page for a reply."""
+        if self.parent_id:
+            return f"{reverse('articles:comment_replies', args=[self.parent_id])}#comment-{self.pk}"
+        return f"{self.article.get_absolute_url()}#comment-{self.pk}"
+
+    @property
+    def is_placeholder(self) -> bool:
+        """Shown without its text: hidden by an editor, or deleted while others had replied to it."""
+        return self.status in (self.Status.HIDDEN, self.Status.DELETED)
 
     @property
     def is_within_edit_window(self) -> bool:
         """Still young enough to be rewritten (and not hidden by an editor)."""
         window = timedelta(seconds=settings.COMMENTS_EDIT_WINDOW_SECONDS)
-        return self.status != self.Status.HIDDEN and timezone.now() < self.created_at + window
+        return not self.is_placeholder and timezone.now() < self.created_at + window
 
     def can_be_edited_by(self, user) -> bool:
         """Its author may rewrite it for a short while after posting; after that, only delete it."""
         return user.is_authenticated and user.pk == self.author_id and self.is_within_edit_window
+
+    def can_be_recommended_by(self, user) -> bool:
+        """Any signed-in reader may recommend a published comment, except its own author."""
+        return user.is_authenticated and user.pk != self.author_id and self.status == self.Status.PUBLISHED
+
+    def set_recommendation(self, reader, recommended: bool) -> int:
+        """Add (or take back) ``reader``'s recommendation and return the new count.
+
+        Every change to one comment's recommendations waits for its row lock, so the stored count is
+        recounted by one transaction at a time and stays exact however many readers click at once.
+        """
+        with transaction.atomic():
+            Comment.objects.select_for_update().filter(pk=self.pk).values_list("pk").get()
+            mine = CommentRecommendation.objects.filter(comment=self, reader=reader)
+            if not recommended:
+                mine.delete()
+            elif not mine.exists():
+                CommentRecommendation.objects.create(comment=self, reader=reader)
+            recount_recommendations([self.pk])
+            self.recommendation_count = Comment.objects.values_list("recommendation_count", flat=True).get(pk=self.pk)
+        return self.recommendation_count
 
     def clean(self):
         self.body = normalize_comment(self.body)
@@ -103,6 +184,45 @@ class Comment(models.Model):
 def recount_after_deletion(sender, instance, **kwargs):
     """However a comment goes (its author, an editor, an account or a story deleted), counts follow."""
     recount_comments([instance.article_id])
+    if instance.parent_id:
+        recount_replies([instance.parent_id])
+
+
+@receiver(pre_delete, sender=settings.AUTH_USER_MODEL)
+def delete_readers_comments(sender, instance, **kwargs):
+    """A deleted account takes its comments along, leaving placeholders where others replied.
+
+    Django has already gathered the rows its on_delete touches; SET_NULL then finds the deleted ones gone
+    and the placeholders already without an author.
+    """
+    delete_for_good(Comment.objects.filter(author=instance))
+
+
+def delete_for_good(comments) -> None:
+    """Delete ``comments`` and their text for good.
+
+    One that others replied to becomes a placeholder ("This comment was deleted.") without text or
+    author, so its thread still reads; a placeholder goes too once its last reply does.
+    """
+    with transaction.atomic():
+        doomed = {comment.pk: comment for comment in comments.only("pk", "article_id", "parent_id")}
+        replied_to = set(
+            Comment.objects.filter(parent__in=doomed.keys())
+            .exclude(pk__in=doomed.keys())
+            .values_list("parent_id", flat=True)
+        )
+        Comment.objects.filter(pk__in=replied_to).update(
+            body="", author=None, status=Comment.Status.DELETED, edited_at=None, recommendation_count=0
+        )
+        CommentRecommendation.objects.filter(comment__in=replied_to).delete()
+        CommentReport.objects.filter(comment__in=replied_to).delete()
+        Comment.objects.filter(pk__in=doomed.keys() - replied_to).delete()  # counts follow on post_delete
+        parents = {comment.parent_id for comment in doomed.values() if comment.parent_id}
+        Comment.objects.filter(pk__in=parents, status=Comment.Status.DELETED).exclude(
+            Exists(Comment.objects.filter(parent=OuterRef("pk")))
+        ).delete()
+        recount_comments({comment.article_id for comment in doomed.values()})
+        recount_replies(parents | replied_to)
 
 
 def recount_comments(article_ids) -> None:
@@ -116,6 +236,52 @@ def recount_comments(article_ids) -> None:
         .values("total")
     )
     Article.objects.filter(pk__in=list(article_ids)).update(comment_count=Coalesce(Subquery(visible), 0))
+
+
+def recount_replies(parent_ids) -> None:
+    """Store each thread's number of visible replies, for "Replies N" and sorting by replies."""
+    visible = (
+        Comment.objects.visible()
+        .filter(parent=OuterRef("pk"))
+        .order_by()
+        .values("parent")
+        .annotate(total=Count("pk"))
+        .values("total")
+    )
+    Comment.objects.filter(pk__in=list(parent_ids)).update(reply_count=Coalesce(Subquery(visible), 0))
+
+
+def recount_recommendations(comment_ids) -> None:
+    recommendations = (
+        CommentRecommendation.objects.filter(comment=OuterRef("pk"))
+        .order_by()
+        .values("comment")
+        .annotate(total=Count("pk"))
+        .values("total")
+    )
+    Comment.objects.filter(pk__in=list(comment_ids)).update(recommendation_count=Coalesce(Subquery(recommendations), 0))
+
+
+class CommentRecommendation(models.Model):
+    """추천: one reader's recommendation of someone else's comment."""
+
+    comment = models.ForeignKey(
+        Comment, verbose_name=_("comment"), on_delete=models.CASCADE, related_name="recommendations"
+    )
+    reader = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("reader"), on_delete=models.CASCADE, related_name="+"
+    )
+    created_at = models.DateTimeField(_("recommended at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("recommendation")
+        verbose_name_plural = _("recommendations")
+        constraints = [
+            models.UniqueConstraint(fields=["comment", "reader"], name="comment_recommended_once_per_reader"),
+        ]
+
+    def __str__(self):
+        return f"{self.reader_id} → {self.comment_id}"
 
 
 class CommentReport(models.Model):
@@ -146,3 +312,9 @@ class CommentReport(models.Model):
 
     def __str__(self):
         return f"{self.get_reason_display()}: {self.comment_id}"
+
+
+@receiver(post_delete, sender=CommentRecommendation)
+def recount_after_recommendation_deleted(sender, instance, **kwargs):
+    """A reader's account deleted takes their recommendations, and the counts, with it."""
+    recount_recommendations([instance.comment_id])

@@ -46,5 +46,7 @@ def delete_account(request):
 def my_comments(request):
     """내 댓글: every comment of the reader's, newest first, with its story and a way to delete it."""
     mine = Comment.objects.filter(author=request.user).select_related("article")
-    page = keyset_page(mine, field="created_at", older=request.GET.get("older"), newer=request.GET.get("newer"))
+    page = keyset_page(
+        mine, ordering=("-created_at", "-pk"), after=request.GET.get("older"), before=request.GET.get("newer")
+    )
     return render(request, "account/my_comments.html", {"page": page})

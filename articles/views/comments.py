@@ -1,45 +1,57 @@
-"""Readers' comments: posting, reading more, deleting for good, reporting."""
+"""Readers' comments: posting, replying, recommending, reading more, editing, deleting for good, reporting."""
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from django_ratelimit.core import get_usage
 
 from articles.comment_text import MAX_COMMENT_LENGTH, comment_length
+from articles.comment_threads import comments_shown_to, replies_page
 from articles.forms import CommentForm, CommentReportForm
-from articles.models import Article, Comment, CommentReport
+from articles.models import Article, Comment, CommentReport, delete_for_good
 from articles.moderation import ban_in_force, hold_reason
 from articles.views import safe_next_url
-from articles.views.stories import comments_page, render_story
+from articles.views.stories import may_post_comments, render_story, thread_list_context
 
 
 @require_POST
 @login_required
 def comment_create(request, pk):
     article = get_object_or_404(Article.objects.published(), pk=pk)
-    if not article.accepts_comments() or not hasattr(request.user, "reader_profile"):
+    if not may_post_comments(request.user, article):
         return redirect(f"{article.get_absolute_url()}#comments")
     form = CommentForm(request.POST, instance=Comment(article=article, author=request.user))
+    if refusal := post_comment(request, form):
+        return render_story(request, article, comment_form=form, status=refusal)
+    return redirect(form.instance)
+
+
+def post_comment(request, form) -> int | None:
+    """Save a new comment or reply under the rules every comment follows: no bans, no floods, held
+    when it needs an editor's look. Returns the HTTP status of a refusal, with the reason on ``form``."""
     if ban_in_force(request.user):
-        return render_story(request, article, comment_form=form, status=403)
-    if form.is_valid():
-        if limit_message := flood_limit_reached(request):
-            form.add_error("body", limit_message)
-            return render_story(request, article, comment_form=form, status=429)
-        comment = form.save(commit=False)
-        if hold_reason(comment):
-            comment.status = Comment.Status.HELD
-        comment.save()
-        if comment.status == Comment.Status.HELD:
-            messages.info(request, _("Your comment will appear once an editor has reviewed it."))
-        else:
-            messages.success(request, _("Your comment was posted."))
-        return redirect(f"{article.get_absolute_url()}#comment-{comment.pk}")
-    return render_story(request, article, comment_form=form, status=400)
+        return 403
+    if not form.is_valid():
+        return 400
+    if limit_message := flood_limit_reached(request):
+        form.add_error("body", limit_message)
+        return 429
+    comment = form.save(commit=False)
+    if hold_reason(comment):
+        comment.status = Comment.Status.HELD
+    comment.save()
+    if comment.status == Comment.Status.HELD:
+        messages.info(request, _("Your comment will appear once an editor has reviewed it."))
+    else:
+        messages.success(request, _("Your comment was posted."))
+    return None
 
 
 def flood_limit_reached(request) -> str | None:
@@ -58,13 +70,75 @@ def flood_limit_reached(request) -> str | None:
 
 
 def comment_list(request, pk):
-    """More comments, 20 at a time: a page of its own without JavaScript, a fragment with it."""
+    """More threads, 20 at a time: a page of its own without JavaScript, a fragment with it."""
     article = get_object_or_404(Article.objects.published(), pk=pk)
-    page = comments_page(request, article, older=request.GET.get("older"))
-    context = {"article": article, "comments_page": page}
+    context = {"article": article, **thread_list_context(request, article, after=request.GET.get("after"))}
     if request.GET.get("fragment"):
         return render(request, "includes/comment_list.html", context)
     return render(request, "articles/comment_list.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def comment_replies(request, pk):
+    """A thread on a page of its own: the comment, all its replies, and the reply form.
+
+    Replies are posted here; a reply to a reply joins the same thread.
+    """
+    in_public_stories = Comment.objects.filter(article__in=Article.objects.published()).select_related("article")
+    comment = get_object_or_404(in_public_stories, pk=pk)
+    if comment.parent_id:
+        if request.method == "GET":
+            return redirect("articles:comment_replies", comment.parent_id)
+        comment = get_object_or_404(in_public_stories, pk=comment.parent_id)
+    user, article = request.user, comment.article
+    thread = get_object_or_404(comments_shown_to(user), pk=comment.pk)
+    ban = ban_in_force(user)
+    can_reply = not ban and may_post_comments(user, article) and thread.status == Comment.Status.PUBLISHED
+    form = CommentForm()
+    status = 200
+    if request.method == "POST":
+        if not user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not can_reply and not ban:
+            messages.info(request, _("Replies are closed here."))
+            return redirect("articles:comment_replies", thread.pk)
+        form = CommentForm(request.POST, instance=Comment(article=article, author=user, parent=thread))
+        if (status := post_comment(request, form)) is None:
+            return redirect(form.instance)
+    context = {
+        "article": article,
+        "thread": thread,
+        "replies_page": replies_page(user, thread, after=request.GET.get("after")),
+        "comment_form": form,
+        "comment_length": comment_length(form["body"].value()),
+        "comment_limit": MAX_COMMENT_LENGTH,
+        "comment_ban": ban,
+        "can_reply": can_reply,
+    }
+    return render(request, "articles/comment_replies.html", context, status=status)
+
+
+@require_POST
+@login_required
+def comment_recommend(request, pk):
+    """추천, or taking it back (recommended=0). Answers JSON to the page's script, else goes back."""
+    comment = get_object_or_404(
+        Comment.objects.visible().filter(article__in=Article.objects.published()).select_related("article"), pk=pk
+    )
+    wants_json = "application/json" in request.headers.get("Accept", "")
+    if not comment.can_be_recommended_by(request.user) or ban_in_force(request.user):
+        refusal = _("You cannot recommend your own comment.")
+        if comment.author_id != request.user.pk:
+            refusal = _("You cannot recommend comments while you are barred from commenting.")
+        if wants_json:
+            return JsonResponse({"error": refusal}, status=403)
+        messages.error(request, refusal)
+        return redirect(safe_next_url(request, comment.get_absolute_url()))
+    recommended = request.POST.get("recommended") != "0"
+    count = comment.set_recommendation(request.user, recommended)
+    if wants_json:
+        return JsonResponse({"recommended": recommended, "count": count})
+    return redirect(safe_next_url(request, comment.get_absolute_url()))
 
 
 @login_required
@@ -73,10 +147,11 @@ def comment_delete(request, pk):
     """GET asks the irreversible question; POST deletes. Someone else's comment is simply not found."""
     comment = get_object_or_404(Comment.objects.filter(author=request.user).select_related("article"), pk=pk)
     if request.method == "POST":
-        article = comment.article
-        comment.delete()
+        thread = reverse("articles:comment_replies", args=[comment.parent_id]) if comment.parent_id else None
+        back = thread or f"{comment.article.get_absolute_url()}#comments"
+        delete_for_good(Comment.objects.filter(pk=comment.pk))
         messages.success(request, _("Your comment was deleted."))
-        return redirect(safe_next_url(request, f"{article.get_absolute_url()}#comments"))
+        return redirect(safe_next_url(request, back))
     return render(request, "articles/comment_confirm_delete.html", {"comment": comment})
 
 
@@ -85,7 +160,7 @@ def comment_delete(request, pk):
 def comment_edit(request, pk):
     """Rewrite one's own comment within the edit window; the same rules as posting apply again."""
     comment = get_object_or_404(Comment.objects.filter(author=request.user).select_related("article"), pk=pk)
-    back = f"{comment.article.get_absolute_url()}#comment-{comment.pk}"
+    back = comment.get_absolute_url()
     if not comment.can_be_edited_by(request.user):
         messages.info(request, _("The time to edit this comment has passed. You can still delete it."))
         return redirect(back)
@@ -113,7 +188,7 @@ def comment_report(request, pk):
         .select_related("article")
     )
     comment = get_object_or_404(reportable, pk=pk)
-    back = f"{comment.article.get_absolute_url()}#comment-{comment.pk}"
+    back = comment.get_absolute_url()
     if CommentReport.objects.filter(comment=comment, reporter=request.user).exists():
         messages.info(request, _("You have already reported this comment. The editors will review it."))
         return redirect(back)

@@ -14,8 +14,9 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from articles.comment_text import MAX_COMMENT_LENGTH, comment_length
+from articles.comment_threads import REPLIES_PER_THREAD, Sort, best_comments, chosen_sort, thread_page
 from articles.forms import CommentForm
-from articles.models import Article, Byline, Comment, Reporter, Section, SiteSettings, Tag
+from articles.models import Article, Byline, Reporter, Section, SiteSettings, Tag
 from articles.moderation import ban_in_force
 from articles.pagination import keyset_page
 from articles.readership import most_read, record_read
@@ -25,7 +26,6 @@ from ktnews.security import allow_kakao_sdk
 HOME_SECTION_STORIES = 4
 HOME_SECTION_WINDOW_DAYS = 365
 RELATED_STORIES = 5
-COMMENTS_PER_PAGE = 20
 RELATED_SECTION_WINDOW_DAYS = 180
 
 
@@ -38,7 +38,7 @@ def with_bylines(queryset):
 
 def story_listing(request, stories):
     """A page of ``stories`` newest first, at the cursor in the request (?older= or ?newer=)."""
-    return keyset_page(with_bylines(stories), older=request.GET.get("older"), newer=request.GET.get("newer"))
+    return keyset_page(with_bylines(stories), after=request.GET.get("older"), before=request.GET.get("newer"))
 
 
 def favicon(request):
@@ -117,28 +117,38 @@ def render_story(request, article, *, comment_form=None, status=200):
     return response
 
 
-def comments_page(request, article, *, older=None):
-    """One page of the comments ``request.user`` may see on ``article``, newest first, with newsroom badges."""
-    visible = (
-        Comment.objects.listed_for(request.user)
-        .filter(article=article)
-        .select_related("author__reader_profile")
-        .with_newsroom_badges()
-    )
-    return keyset_page(visible, field="created_at", older=older, per_page=COMMENTS_PER_PAGE)
-
-
 def comment_area(request, article, form=None) -> dict:
-    """The story page's comment area: a page of comments, and the form or the reason there is none."""
+    """The story page's comment area: the form (or the reason there is none), BEST, and a page of threads
+    in the order the reader chose."""
     user = request.user
     return {
-        "comments_page": comments_page(request, article),
+        **thread_list_context(request, article),
+        "best_comments": best_comments(user, article),
+        "comment_sorts": Sort.choices,
         "comment_form": form or CommentForm(),
         "comment_length": comment_length(form.data.get("body")) if form is not None else 0,
-        "comment_limit": MAX_COMMENT_LENGTH,
         "needs_nickname": user.is_authenticated and not hasattr(user, "reader_profile"),
-        "comment_ban": ban_in_force(user),
     }
+
+
+def thread_list_context(request, article, *, after=None) -> dict:
+    """What a page of threads needs, on the story page and as "more comments"."""
+    user = request.user
+    sort = chosen_sort(request)
+    ban = ban_in_force(user)
+    return {
+        "comments_page": thread_page(user, article, sort=sort, after=after),
+        "comment_sort": sort,
+        "comment_ban": ban,
+        "can_reply": not ban and may_post_comments(user, article),
+        "comment_limit": MAX_COMMENT_LENGTH,
+        "replies_per_thread": REPLIES_PER_THREAD,
+    }
+
+
+def may_post_comments(user, article) -> bool:
+    """Signed in with a nickname, on a story still open to comments (bans are checked apart)."""
+    return user.is_authenticated and hasattr(user, "reader_profile") and article.accepts_comments()
 
 
 def story_page_queryset(queryset):

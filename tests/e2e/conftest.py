@@ -5,7 +5,10 @@ import shutil
 from datetime import timedelta
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.conf import settings
 from django.db import connections
+from django.test import Client
 from django.utils import timezone
 
 from articles.models import Article, Tag
@@ -41,6 +44,12 @@ def browser_type_launch_args(browser_type_launch_args):
     return args
 
 
+def axe_report(page) -> tuple[int, str]:
+    """axe-core's violations on ``page``: their number, and a report to read when it is not zero."""
+    results = Axe().run(page)
+    return results.violations_count, f"{page.url}\n{results.generate_report()}"
+
+
 def collect_errors(page, errors: list) -> None:
     """Gather what ``page`` logs as an error (a CSP violation, a failed script or request) into ``errors``."""
     page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
@@ -61,6 +70,21 @@ def serialized_database_for_browser_tests(playwright, django_db_setup, django_db
         for connection in connections.all():
             if not hasattr(connection, "_test_serialized_contents"):
                 connection._test_serialized_contents = connection.creation.serialize_db_to_string()
+
+
+@pytest.fixture
+def open_signed_in_page(open_reader_page, live_server):
+    """Opens a page in a fresh window where ``user`` is already signed in (the sign-in itself has its own test)."""
+
+    def open_page(user, **context_options):
+        client = Client()
+        client.force_login(user)
+        page = open_reader_page(**context_options)
+        session = client.cookies[settings.SESSION_COOKIE_NAME].value
+        page.context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": live_server.url}])
+        return page
+
+    return open_page
 
 
 @pytest.fixture

@@ -1,15 +1,12 @@
 """The reader pages checked by axe-core in both languages, and on a narrow phone screen."""
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Page
 
 from articles.models import Article
 from tests.conftest import make_article
+from tests.e2e.conftest import axe_report
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
-
-axe = Axe()
 
 SEARCH_WORDS = {"": "수족관", "/en": "aquarium"}
 
@@ -23,11 +20,6 @@ def addresses(story, language_prefix: str) -> dict[str, str]:
         "search": f"{language_prefix}/search/?q={SEARCH_WORDS[language_prefix]}",
         "not found": f"{language_prefix}/no-such-page/",
     }
-
-
-def axe_report(page: Page) -> tuple[int, str]:
-    results = axe.run(page)
-    return results.violations_count, f"{page.url}\n{results.generate_report()}"
 
 
 @pytest.mark.parametrize("language_prefix", ["", "/en"], ids=["korean", "english"])

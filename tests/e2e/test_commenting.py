@@ -4,20 +4,15 @@ import re
 from datetime import timedelta
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
-from django.conf import settings
-from django.test import Client
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from articles.comment_text import comment_length, normalize_comment
 from articles.models import Article, Comment, recount_comments
 from tests.conftest import PASSWORD, make_article, make_commenter
-from tests.e2e.conftest import collect_errors
+from tests.e2e.conftest import axe_report, collect_errors
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
-
-axe = Axe()
 
 DELETE_QUESTION_KO = "삭제한 댓글은 다시 복구할 수 없습니다. 그래도 삭제하시겠습니까?"
 SIGN_IN_SENTENCE = {
@@ -46,28 +41,8 @@ def url_of(story, language_prefix=""):
     return f"{language_prefix}/news/{story.pk}/{story.slug}/"
 
 
-@pytest.fixture
-def open_signed_in_page(open_reader_page, live_server):
-    """Opens a page in a fresh window where ``user`` is already signed in (the sign-in itself has its own test)."""
-
-    def open_page(user, **context_options) -> Page:
-        client = Client()
-        client.force_login(user)
-        page = open_reader_page(**context_options)
-        session = client.cookies[settings.SESSION_COOKIE_NAME].value
-        page.context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": live_server.url}])
-        return page
-
-    return open_page
-
-
 def counter_of(page: Page):
     return page.locator("#comment-form [data-comment-counter]")
-
-
-def axe_report(page: Page) -> tuple[int, str]:
-    results = axe.run(page)
-    return results.violations_count, f"{page.url}\n{results.generate_report()}"
 
 
 def test_counter_follows_korean_english_emoji_and_line_breaks_as_typed(open_signed_in_page, commenter, story):

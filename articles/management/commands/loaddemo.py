@@ -1,4 +1,4 @@
-"""Load the demo newsroom: sections, reporters, stories in every state, and three accounts."""
+"""Load the demo newsroom: sections, reporters, stories in every state, three accounts and a few conversations."""
 
 import json
 from datetime import datetime, timedelta
@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from articles.models import Article, Byline, ReaderProfile, Reporter, Section, Tag
+from articles.models import Article, Byline, Comment, ReaderProfile, Reporter, Section, Tag
 
 DEMO_CONTENT = Path(__file__).resolve().parents[2] / "demo_content" / "stories.json"
 DEMO_PASSWORD = "ktnews-demo"  # noqa: S105 -- published in the README on purpose: demo only
@@ -52,7 +52,7 @@ class Command(BaseCommand):
                 "stories and accounts with a public password. Use --force if you really mean it."
             )
         content = json.loads(DEMO_CONTENT.read_text(encoding="utf-8"))
-        self.created = {"sections": 0, "reporters": 0, "stories": 0, "accounts": 0}
+        self.created = {"sections": 0, "reporters": 0, "stories": 0, "accounts": 0, "comments": 0}
         with transaction.atomic():
             users = {username: self.demo_account(username) for username in DEMO_ACCOUNTS}
             sections = {entry["slug"]: self.demo_section(entry) for entry in content["sections"]}
@@ -124,6 +124,24 @@ class Command(BaseCommand):
             for name_en, name_ko in zip(entry.get("tags_en", []), entry.get("tags_ko", []), strict=True)
         )
         self.created["stories"] += 1
+        if article.published_at and article.published_at <= timezone.now():
+            self.demo_comments(article, entry.get("comments", []), users)
+
+    def demo_comments(self, article, threads, users):
+        """Readers asking, the story's reporter answering (with the 기자 badge), and some 추천."""
+        moments = (min(article.published_at + timedelta(minutes=25 * step), timezone.now()) for step in range(1, 99))
+        for thread in threads:
+            comment = Comment.objects.create(
+                article=article, author=users[thread["by"]], body=thread["body"], created_at=next(moments)
+            )
+            for reply in thread.get("replies", []):
+                Comment.objects.create(
+                    article=article, author=users[reply["by"]], body=reply["body"], parent=comment,
+                    created_at=next(moments),
+                )  # fmt: skip
+            for username in thread.get("recommended_by", []):
+                comment.set_recommendation(users[username], True)
+            self.created["comments"] += 1 + len(thread.get("replies", []))
 
     def demo_tag(self, name_en, name_ko):
         tag, _created = Tag.objects.get_or_create(

@@ -1,11 +1,15 @@
-// The comment area: a live "N / 400" counter, the irreversible-delete question,
-// and "more comments" loaded in place. Without this script the counter shows
-// what the server counted, delete goes through a confirmation page, and "more"
-// opens a page of older comments.
+// The comment area: live "N / 400" counters, the irreversible-delete question,
+// "more comments" loaded in place, 추천 without leaving the page, and replies
+// opened where a link points. Without this script the counters show what the
+// server counted, delete goes through a confirmation page, "more" opens a page
+// of further comments, and 추천 posts a form that comes back to the comment.
 import { commentLength } from "./comment-text.js";
 
 export function initComments(root) {
-  for (const form of root.querySelectorAll("[data-comment-form]")) watchCounter(form);
+  for (const box of root.querySelectorAll("[data-comment-body]")) updateCounter(box);
+  root.addEventListener("input", (event) => {
+    if (event.target.matches("[data-comment-body]")) updateCounter(event.target);
+  });
   root.addEventListener("click", (event) => {
     // A middle or modified click opens the link's own page in a new tab, as links do.
     if (event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
@@ -14,21 +18,61 @@ export function initComments(root) {
     const more = event.target.closest("[data-more-comments]");
     if (more) loadMore(event, more);
   });
+  root.addEventListener("submit", (event) => {
+    const form = event.target.closest("[data-recommend]");
+    if (form) recommend(event, form);
+  });
+  // A reply (#comment-N) or a reply box (#reply-form-N) sits in a closed "Replies" box: open it first.
+  const reveal = () => revealTarget(root);
+  window.addEventListener("hashchange", reveal);
+  reveal();
 }
 
-function watchCounter(form) {
-  const box = form.querySelector("[data-comment-body]");
-  const counter = form.querySelector("[data-comment-counter]");
+function updateCounter(box) {
+  const counter = box.form?.querySelector("[data-comment-counter]");
   const count = counter?.querySelector("[data-comment-count]");
-  if (!box || !count) return;
-  const limit = Number(counter.dataset.limit);
-  const update = () => {
-    const length = commentLength(box.value);
-    count.textContent = String(length);
-    counter.classList.toggle("comment-form__counter--over", length > limit);
-  };
-  box.addEventListener("input", update);
-  update();
+  if (!count) return;
+  const length = commentLength(box.value);
+  count.textContent = String(length);
+  counter.classList.toggle("comment-form__counter--over", length > Number(counter.dataset.limit));
+}
+
+function revealTarget(root) {
+  const id = decodeURIComponent(window.location.hash.slice(1));
+  const target = id && root.getElementById(id);
+  if (!target) return;
+  for (let box = target.closest("details"); box; box = box.parentElement.closest("details")) box.open = true;
+  if (target.matches("form")) target.querySelector("textarea")?.focus();
+  else target.scrollIntoView();
+}
+
+async function recommend(event, form) {
+  event.preventDefault();
+  const button = form.querySelector("button");
+  button.disabled = true;
+  try {
+    const response = await fetch(form.action, {
+      method: "POST",
+      body: new FormData(form),
+      headers: { Accept: "application/json" },
+      credentials: "same-origin",
+    });
+    const answer = await response.json();
+    if (!response.ok) {
+      window.alert(answer.error);
+      return;
+    }
+    // The same comment may be on the page twice: among the BEST and in the list.
+    for (const copy of document.querySelectorAll(`[data-recommend][data-comment="${form.dataset.comment}"]`)) {
+      copy.querySelector("[data-recommend-count]").textContent = String(answer.count);
+      copy.querySelector("button").setAttribute("aria-pressed", String(answer.recommended));
+      copy.querySelector('[name="recommended"]').value = answer.recommended ? "0" : "1";
+    }
+  } catch {
+    form.submit(); // let the server answer with a page instead
+  } finally {
+    button.disabled = false;
+  }
 }
 
 function csrfToken() {
