@@ -7,14 +7,14 @@ from django.utils.feedgenerator import Rss201rev2Feed
 from django.utils.translation import gettext, gettext_lazy
 
 from articles.models import Article, Section
-from articles.views.stories import story_page_queryset
+from articles.views.stories import with_bylines
 
 FEED_STORIES = 30
 
 
 def latest_stories(queryset):
     """The newest stories with section, byline and tags: three queries however many stories."""
-    return story_page_queryset(queryset).order_by("-published_at", "-pk")[:FEED_STORIES]
+    return with_bylines(queryset).prefetch_related("tags").order_by("-published_at", "-pk")[:FEED_STORIES]
 
 
 class FeedWithCommentCounts(Rss201rev2Feed):

@@ -19,6 +19,7 @@ from articles.models import (
     HoldRules,
     ModerationLogEntry,
     delete_for_good,
+    lock_for_recount,
     recount_comments,
     recount_replies,
 )
@@ -87,6 +88,10 @@ def _reader_name(user) -> str:
 def _change_status(comments, new_status, action, *, by, allowed_from):
     with transaction.atomic():
         chosen = list(comments.filter(status__in=allowed_from).select_related("article", "author__reader_profile"))
+        lock_for_recount(
+            {comment.article_id for comment in chosen},
+            {comment.pk for comment in chosen} | {comment.parent_id for comment in chosen if comment.parent_id},
+        )
         Comment.objects.filter(pk__in=[comment.pk for comment in chosen]).update(status=new_status)
         _log(action, by, chosen)
         recount_comments({comment.article_id for comment in chosen})

@@ -45,8 +45,8 @@ def keyset_page(
         items = rows[:per_page][::-1]
         return KeysetPage(
             items=items,
-            next_cursor=_encode(items[-1], ordering) if items else None,
-            previous_cursor=_encode(items[0], ordering) if has_previous else None,
+            next_cursor=cursor_of(items[-1], ordering) if items else None,
+            previous_cursor=cursor_of(items[0], ordering) if has_previous else None,
             is_first=not has_previous,
         )
     position = _decode(after, model, ordering)
@@ -58,8 +58,8 @@ def keyset_page(
     is_first = position is None
     return KeysetPage(
         items=items,
-        next_cursor=_encode(items[-1], ordering) if len(rows) > per_page else None,
-        previous_cursor=_encode(items[0], ordering) if items and not is_first else None,
+        next_cursor=cursor_of(items[-1], ordering) if len(rows) > per_page else None,
+        previous_cursor=cursor_of(items[0], ordering) if items and not is_first else None,
         is_first=is_first,
     )
 
@@ -75,7 +75,9 @@ def _beyond(ordering, values) -> Q:
     return reduce(or_, alternatives)
 
 
-def _encode(row, ordering) -> str:
+def cursor_of(row, ordering) -> str:
+    """The cursor that pages continue from, just after ``row``."""
+
     def number(value):
         return int(value.timestamp() * 1_000_000) if isinstance(value, datetime) else int(value)
 

@@ -6,6 +6,7 @@ already loaded it (section, byline and tags prefetched: no query of its own);
 """
 
 from django.conf import settings
+from django.core.files.storage import default_storage
 from django.http import HttpRequest
 from django.templatetags.static import static
 from django.urls import reverse
@@ -18,13 +19,18 @@ from articles.models import Article
 OPENGRAPH_LOCALES = {"ko": "ko_KR", "en": "en_US"}
 
 
-def story_image(article: Article, request: HttpRequest) -> str | None:
-    """The absolute URL of the story's sharing image, or None.
-
-    Stories have no photos yet. When they do, return the lead photo's URL
-    here: OpenGraph, the Twitter card type and the JSON-LD all follow.
-    """
-    return None
+def story_image(article: Article, request: HttpRequest) -> dict | None:
+    """The story's sharing image (the lead photo's largest JPEG): absolute URL, size and alt text; or None."""
+    photo = article.lead_photo
+    rendition = photo.sharing_image if photo else None
+    if not rendition:
+        return None
+    return {
+        "url": request.build_absolute_uri(default_storage.url(rendition["name"])),
+        "width": rendition["width"],
+        "height": rendition["height"],
+        "alt": photo.alt_text,
+    }
 
 
 def story_metadata(article: Article, request: HttpRequest) -> dict:
@@ -50,7 +56,7 @@ def story_metadata(article: Article, request: HttpRequest) -> dict:
     }
 
 
-def _news_article(article: Article, request: HttpRequest, *, url: str, image: str | None, tags: list[str]) -> dict:
+def _news_article(article: Article, request: HttpRequest, *, url: str, image: dict | None, tags: list[str]) -> dict:
     """schema.org NewsArticle, as Google's article rich results read it."""
     data = {
         "@context": "https://schema.org",
@@ -77,7 +83,9 @@ def _news_article(article: Article, request: HttpRequest, *, url: str, image: st
         },
     }
     if image:
-        data["image"] = [image]
+        data["image"] = [
+            {"@type": "ImageObject", "url": image["url"], "width": image["width"], "height": image["height"]}
+        ]
     return data
 
 

@@ -2,7 +2,7 @@
 
 from modeltranslation.translator import TranslationOptions, register
 
-from articles.models import Article, Reporter, Section, Tag
+from articles.models import Article, Photo, Reporter, Section, Tag
 
 
 @register(Section)
@@ -24,3 +24,8 @@ class ArticleTranslationOptions(TranslationOptions):
 @register(Tag)
 class TagTranslationOptions(TranslationOptions):
     fields = ("name",)
+
+
+@register(Photo)
+class PhotoTranslationOptions(TranslationOptions):
+    fields = ("caption", "alt_text")

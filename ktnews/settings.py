@@ -150,8 +150,13 @@ STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env_str("DJANGO_MEDIA_ROOT") or BASE_DIR / "media")
+# Django serves MEDIA_ROOT itself unless a web server in front does (set KTNEWS_SERVE_MEDIA=false then).
+SERVE_MEDIA = env_bool("KTNEWS_SERVE_MEDIA", default=True)
+# The photographers' original files: kept for new renditions, never served (see articles/photos.py).
+PRIVATE_MEDIA_ROOT = Path(env_str("DJANGO_PRIVATE_MEDIA_ROOT") or BASE_DIR / "private")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "originals": {"BACKEND": "ktnews.storage.PrivateFileSystemStorage"},
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG
@@ -240,6 +245,10 @@ COMMENTS_PER_MINUTE = env_int("KTNEWS_COMMENTS_PER_MINUTE", 3)
 COMMENTS_PER_DAY = env_int("KTNEWS_COMMENTS_PER_DAY", 50)
 COMMENTS_CLOSE_AFTER_DAYS = env_int("KTNEWS_COMMENTS_CLOSE_AFTER_DAYS", 0)  # 0: never
 COMMENTS_EDIT_WINDOW_SECONDS = env_int("KTNEWS_COMMENTS_EDIT_WINDOW_SECONDS", 60)
+# Photo uploads: larger files, or more pixels (however small the file), are refused.
+PHOTO_MAX_UPLOAD_BYTES = env_int("KTNEWS_PHOTO_MAX_UPLOAD_MB", 25) * 1024 * 1024
+PHOTO_MAX_PIXELS = env_int("KTNEWS_PHOTO_MAX_MEGAPIXELS", 50) * 1_000_000
+
 # BEST: up to three comments shown above the list, each with at least this many recommendations.
 COMMENTS_BEST_MIN_RECOMMENDATIONS = env_int("KTNEWS_COMMENTS_BEST_MIN_RECOMMENDATIONS", 5)
 

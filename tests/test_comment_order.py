@@ -110,7 +110,7 @@ def test_story_page_query_count_is_fixed_with_replies_and_recommendations(
     """Guards the N+1s of replies per thread, and of badges and recommendation state per comment and reply."""
     settings.COMMENTS_BEST_MIN_RECOMMENDATIONS = 1
     for sort in ("newest", "recommended", "replies"):
-        with django_assert_max_num_queries(10):
+        with django_assert_max_num_queries(11):
             assert client.get(f"/news/{story.pk}/{story.slug}/", {"sort": sort}).status_code == 200
-        with django_assert_max_num_queries(14):
+        with django_assert_max_num_queries(15):
             assert commenter_client.get(f"/news/{story.pk}/{story.slug}/", {"sort": sort}).status_code == 200

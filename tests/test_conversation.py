@@ -85,7 +85,7 @@ def test_story_page_query_count_is_fixed_with_badges(client, django_assert_max_n
         for _ in range(5):
             Comment.objects.create(article=story, author=author, body="Hello")
 
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(11):
         assert client.get(f"/news/{story.pk}/{story.slug}/").status_code == 200
 
 

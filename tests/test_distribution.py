@@ -10,7 +10,6 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from articles import structured_data
 from articles.models import Article, Reporter, Section, Tag
 from articles.sitemaps import StorySitemap
 from tests.conftest import make_article
@@ -448,16 +447,6 @@ def test_a_headline_cannot_close_the_json_ld_block(client, section, reporter):
     [json_ld] = head.json_ld
     assert json.loads(json_ld)["headline"] == headline
     assert head.meta["og:title"] == [headline]
-
-
-def test_a_story_image_makes_a_large_card_everywhere_at_once(client, monkeypatch, published_article):
-    monkeypatch.setattr(structured_data, "story_image", lambda article, request: "http://testserver/media/photo.jpg")
-
-    head = HeadTags(client.get(url_of(published_article)).content.decode())
-
-    assert head.meta["twitter:card"] == ["summary_large_image"]
-    assert head.meta["og:image"] == ["http://testserver/media/photo.jpg"]
-    assert json.loads(head.json_ld[0])["image"] == ["http://testserver/media/photo.jpg"]
 
 
 def test_the_newsroom_preview_carries_no_sharing_metadata(editor_client, draft):

@@ -146,3 +146,27 @@ def test_concurrent_clicks_give_exact_counts(story):
     click_all([(reader, "0") for reader in readers[:4]] + [(readers[0], "0")])
     assert count_of(comment) == 8
     assert CommentRecommendation.objects.filter(comment=comment).count() == 8
+
+
+def test_a_comment_hidden_while_the_click_waits_gets_no_recommendation(commenter, comment, editor):
+    stale = Comment.objects.get(pk=comment.pk)  # loaded by the view before the editor acts
+    moderation.hide(Comment.objects.filter(pk=comment.pk), by=editor)
+
+    stale.set_recommendation(commenter, True)
+
+    assert count_of(comment) == 0
+    assert not CommentRecommendation.objects.exists()
+
+
+def test_without_javascript_a_recommendation_comes_back_to_the_page_it_was_made_on(commenter_client, comment, story):
+    reply = Comment.objects.create(article=story, author=comment.author, body="A reply", parent=comment)
+    thread_page = f"/comments/{comment.pk}/replies/"
+    assert f'name="next" value="{thread_page}#comment-{reply.pk}"' in commenter_client.get(thread_page).content.decode()
+
+    response = commenter_client.post(
+        f"/comments/{reply.pk}/recommend/", {"recommended": "1", "next": f"{thread_page}#comment-{reply.pk}"}
+    )
+
+    assert response["Location"] == f"{thread_page}#comment-{reply.pk}"
+    more = commenter_client.get(f"/comments/story/{story.pk}/?sort=oldest").content.decode()
+    assert f'name="next" value="/comments/story/{story.pk}/?sort=oldest#comment-{comment.pk}"' in more

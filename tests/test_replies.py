@@ -1,10 +1,13 @@
 """Replies (답글): one level of threads, placeholders that keep a thread readable, and moderation of replies."""
 
+import threading
+
 import pytest
+from django.db import connection
 from django.test import Client
 
 from articles import moderation
-from articles.models import Article, Comment, ModerationLogEntry
+from articles.models import Article, BlockedPhrase, Comment, CommentBan, ModerationLogEntry, delete_for_good
 from tests.conftest import make_article, make_commenter
 
 pytestmark = pytest.mark.django_db
@@ -206,3 +209,109 @@ def test_my_comments_links_a_reply_to_its_thread(commenter_client, commenter, st
     content = commenter_client.get("/accounts/comments/").content.decode()
 
     assert f'href="/comments/{thread.pk}/replies/#comment-{answer.pk}"' in content
+
+
+def test_a_reader_without_a_nickname_is_asked_for_one_first(thread):
+    from tests.conftest import make_user
+
+    nameless = Client()
+    nameless.force_login(make_user("no_nickname"))
+
+    response = reply(nameless, thread, "Hello")
+
+    assert response["Location"] == f"/accounts/profile/?next=/comments/{thread.pk}/replies/"
+    assert "/accounts/profile/?next=" in nameless.get(f"/comments/{thread.pk}/replies/").content.decode()
+    assert not Comment.objects.filter(parent=thread).exists()
+
+
+def test_a_thread_held_after_an_edit_keeps_its_replies_in_view(client, story, commenter, thread, reader_with_nickname):
+    Comment.objects.create(article=story, author=commenter, body="A reply that must stay", parent=thread)
+    BlockedPhrase.objects.create(phrase="forbidden")
+    author = Client()
+    author.force_login(reader_with_nickname)
+
+    author.post(f"/comments/{thread.pk}/edit/", {"body": "Now forbidden words"})
+
+    thread.refresh_from_db()
+    assert thread.status == Comment.Status.HELD
+    content = page(client, story, "/en")
+    assert "A reply that must stay" in content
+    assert "Now forbidden words" not in content
+    assert "This comment is waiting for an editor" in content
+    assert "Now forbidden words" in author.get(f"/en/news/{story.pk}/{story.slug}/").content.decode()
+    assert counted(story) == 1
+
+
+def test_a_long_threads_new_reply_lands_on_the_page_that_shows_it(commenter_client, story, thread, monkeypatch):
+    monkeypatch.setattr("articles.comment_threads.REPLIES_PER_THREAD", 3)
+    monkeypatch.setattr("articles.views.comments.REPLIES_PER_THREAD", 3)
+    for number in range(4):
+        Comment.objects.create(article=story, author=thread.author, body=f"Earlier {number}", parent=thread)
+
+    location = reply(commenter_client, thread, "The newest reply")["Location"]
+
+    assert "?after=" in location
+    assert "The newest reply" in commenter_client.get(location).content.decode()
+
+
+def test_deleting_the_last_reply_under_a_placeholder_goes_back_to_the_story(story, commenter, thread):
+    answer = Comment.objects.create(article=story, author=commenter, body="Only reply", parent=thread)
+    delete_for_good(Comment.objects.filter(pk=thread.pk))
+    replier = Client()
+    replier.force_login(commenter)
+
+    response = replier.post(f"/comments/{answer.pk}/delete/")
+
+    assert response["Location"] == f"/news/{story.pk}/{story.slug}/#comments"
+    assert not Comment.objects.exists()
+
+
+def test_no_reply_link_under_a_hidden_thread(commenter_client, editor, story, thread, reader_with_nickname):
+    Comment.objects.create(article=story, author=reader_with_nickname, body="An answer", parent=thread)
+    moderation.hide(Comment.objects.filter(pk=thread.pk), by=editor)
+
+    assert f'href="#reply-form-{thread.pk}"' not in page(commenter_client, story)
+    assert (
+        f'href="#reply-form-{thread.pk}"'
+        not in commenter_client.get(f"/comments/{thread.pk}/replies/").content.decode()
+    )
+
+
+def test_banning_from_a_selection_with_a_placeholder_bans_the_real_authors(editor_client, story, commenter, thread):
+    answer = Comment.objects.create(article=story, author=commenter, body="Rude", parent=thread)
+    delete_for_good(Comment.objects.filter(pk=thread.pk))
+
+    response = editor_client.post(
+        "/admin/articles/comment/",
+        {"action": "ban_authors", "_selected_action": [thread.pk, answer.pk], "apply": "1", "reason": "Insults"},
+    )
+
+    assert response.status_code == 302
+    assert list(CommentBan.objects.values_list("reader", flat=True)) == [commenter.pk]
+
+
+@pytest.mark.postgresql
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_replies_posted_at_once_are_all_counted(story):
+    thread = Comment.objects.create(article=story, author=make_commenter("asker"), body="Anyone?")
+    repliers = [make_commenter(f"replier{number}") for number in range(10)]
+    start = threading.Barrier(len(repliers))
+
+    def answer(replier):
+        client = Client()
+        client.force_login(replier)
+        start.wait()
+        try:
+            assert reply(client, thread, f"Me, {replier.username}").status_code == 302
+        finally:
+            connection.close()
+
+    workers = [threading.Thread(target=answer, args=(replier,)) for replier in repliers]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+
+    thread.refresh_from_db()
+    assert thread.reply_count == 10
+    assert counted(story) == 11

@@ -1,5 +1,5 @@
-"""The newsroom admin: stories and their people (newsroom.py), readers' comments (moderation.py)."""
+"""The newsroom admin: stories and their people (newsroom.py), photos (photos.py), readers' comments (moderation.py)."""
 
-from articles.admin import moderation, newsroom
+from articles.admin import moderation, newsroom, photos
 
-__all__ = ["moderation", "newsroom"]
+__all__ = ["moderation", "newsroom", "photos"]

@@ -200,7 +200,8 @@ class CommentAdmin(admin.ModelAdmin):
     @admin.action(description=_("Ban the authors of the selected comments"), permissions=["moderate"])
     def ban_authors(self, request, queryset):
         form = BanForm(request.POST if "apply" in request.POST else None)
-        readers = {comment.author for comment in queryset.select_related("author__reader_profile")}
+        # A deleted comment's placeholder has no author left to ban.
+        readers = {comment.author for comment in queryset.select_related("author__reader_profile") if comment.author}
         if form.is_valid():
             for reader in readers:
                 moderation.ban(reader, by=request.user, **form.cleaned_data)

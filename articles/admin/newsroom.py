@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin
 from solo.admin import SingletonModelAdmin
 
+from articles.admin.photos import StoryPhotoInline
 from articles.forms import WORKFLOW_ACTIONS, ArticleAdminForm, requested_workflow_action
 from articles.models import PUBLISH_PERMISSION, Article, Byline, Reporter, Section, SiteSettings, Tag
 
@@ -33,7 +34,7 @@ class SectionAdmin(TabbedTranslationAdmin):
 class ReporterAdmin(TabbedTranslationAdmin):
     list_display = ["name", "position", "email", "user"]
     search_fields = ["name_ko", "name_en", "email"]
-    autocomplete_fields = ["user"]
+    autocomplete_fields = ["user", "portrait"]
 
     def has_change_permission(self, request, obj=None):
         # Reporters may keep their own profile up to date; editors manage everyone's.
@@ -69,7 +70,7 @@ class BylineInline(admin.TabularInline):
 @admin.register(Article)
 class ArticleAdmin(TabbedTranslationAdmin):
     form = ArticleAdminForm
-    inlines = [BylineInline]
+    inlines = [BylineInline, StoryPhotoInline]
     list_display = ["__str__", "section", "status", "placement", "placement_order", "byline_names", "published_at"]
     list_editable = ["placement", "placement_order"]
     list_filter = ["status", "section", "placement", "reporters"]

@@ -5,11 +5,13 @@ from articles.models.comments import (
     CommentRecommendation,
     CommentReport,
     delete_for_good,
+    lock_for_recount,
     recount_comments,
     recount_replies,
 )
 from articles.models.moderation import BlockedPhrase, CommentBan, HoldRules, ModerationLogEntry
 from articles.models.people import ReaderProfile, Reporter
+from articles.models.photos import Photo, StoryPhoto, refresh_lead_photos
 from articles.models.site import DailyReadCount, SiteSettings
 from articles.models.stories import (
     NAVIGATION_CACHE_KEY,
@@ -35,12 +37,16 @@ __all__ = [
     "DailyReadCount",
     "HoldRules",
     "ModerationLogEntry",
+    "Photo",
     "ReaderProfile",
     "Reporter",
     "Section",
     "SiteSettings",
+    "StoryPhoto",
     "Tag",
     "delete_for_good",
+    "lock_for_recount",
     "recount_comments",
     "recount_replies",
+    "refresh_lead_photos",
 ]

@@ -25,8 +25,11 @@ class CommentQuerySet(models.QuerySet):
 
     def listed_for(self, user):
         """What the comment list shows ``user``: published comments, hidden and deleted ones (as
-        placeholders without their text, so their replies still read), and their own comments awaiting review."""
+        placeholders without their text, so their replies still read), their own comments awaiting
+        review, and others' held threads that have replies (as placeholders too)."""
         shown = Q(status__in=[Comment.Status.PUBLISHED, Comment.Status.HIDDEN, Comment.Status.DELETED])
+        # A thread held after an edit keeps its replies in view, under a placeholder.
+        shown |= Q(status=Comment.Status.HELD, reply_count__gt=0)
         if user.is_authenticated:
             shown |= Q(status=Comment.Status.HELD, author=user)
         return self.filter(shown)
@@ -120,6 +123,7 @@ class Comment(models.Model):
 
     def save(self, *args, **kwargs):
         with transaction.atomic():
+            lock_for_recount([self.article_id], [self.parent_id] if self.parent_id else [])
             super().save(*args, **kwargs)
             recount_comments([self.article_id])
             if self.parent_id:
@@ -157,11 +161,11 @@ class Comment(models.Model):
         recounted by one transaction at a time and stays exact however many readers click at once.
         """
         with transaction.atomic():
-            Comment.objects.select_for_update().filter(pk=self.pk).values_list("pk").get()
+            status = Comment.objects.select_for_update().filter(pk=self.pk).values_list("status", flat=True).get()
             mine = CommentRecommendation.objects.filter(comment=self, reader=reader)
             if not recommended:
                 mine.delete()
-            elif not mine.exists():
+            elif status == self.Status.PUBLISHED and not mine.exists():  # hidden or deleted meanwhile: no
                 CommentRecommendation.objects.create(comment=self, reader=reader)
             recount_recommendations([self.pk])
             self.recommendation_count = Comment.objects.values_list("recommendation_count", flat=True).get(pk=self.pk)
@@ -206,6 +210,8 @@ def delete_for_good(comments) -> None:
     """
     with transaction.atomic():
         doomed = {comment.pk: comment for comment in comments.only("pk", "article_id", "parent_id")}
+        parents = {comment.parent_id for comment in doomed.values() if comment.parent_id}
+        lock_for_recount({comment.article_id for comment in doomed.values()}, doomed.keys() | parents)
         replied_to = set(
             Comment.objects.filter(parent__in=doomed.keys())
             .exclude(pk__in=doomed.keys())
@@ -217,12 +223,23 @@ def delete_for_good(comments) -> None:
         CommentRecommendation.objects.filter(comment__in=replied_to).delete()
         CommentReport.objects.filter(comment__in=replied_to).delete()
         Comment.objects.filter(pk__in=doomed.keys() - replied_to).delete()  # counts follow on post_delete
-        parents = {comment.parent_id for comment in doomed.values() if comment.parent_id}
         Comment.objects.filter(pk__in=parents, status=Comment.Status.DELETED).exclude(
             Exists(Comment.objects.filter(parent=OuterRef("pk")))
         ).delete()
         recount_comments({comment.article_id for comment in doomed.values()})
         recount_replies(parents | replied_to)
+
+
+def lock_for_recount(article_ids, comment_ids=()) -> None:
+    """Take the row locks of the stories, then the comments, whose counts a transaction will recount.
+
+    A recount reads the rows committed when its statement starts: without the locks, two replies
+    posted at once could each count only themselves. Stories before comments, each in key order,
+    everywhere, so that two transactions never wait for each other.
+    """
+    list(Article.objects.select_for_update().filter(pk__in=list(article_ids)).order_by("pk").values_list("pk"))
+    if comment_ids:
+        list(Comment.objects.select_for_update().filter(pk__in=list(comment_ids)).order_by("pk").values_list("pk"))
 
 
 def recount_comments(article_ids) -> None:

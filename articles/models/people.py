@@ -20,7 +20,15 @@ class Reporter(models.Model):
     )
     email = models.EmailField(_("email"), blank=True)
     bio = models.TextField(_("bio"), blank=True)
-    portrait = models.ImageField(_("portrait"), upload_to="reporters/", blank=True)
+    portrait = models.ForeignKey(
+        "articles.Photo",
+        verbose_name=_("portrait"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("A photo from the photo library, cropped square on the page."),
+    )
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         verbose_name=_("login account"),

@@ -168,6 +168,16 @@ class Article(models.Model):
         "self", verbose_name=_("related stories"), symmetrical=False, blank=True,
         help_text=_("Editor's picks, shown before stories found by shared tags and section."),
     )  # fmt: skip
+    #: The first of the story's photos, kept by StoryPhoto's signals so that lists need no other query.
+    lead_photo = models.ForeignKey(
+        "articles.Photo",
+        verbose_name=_("lead photo"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
     #: Readers' visible comments, kept by the comments code so lists never count rows.
     comment_count = models.PositiveIntegerField(_("comments"), default=0, editable=False)
     #: Full-text index of both languages, kept up to date on PostgreSQL (see articles.search).

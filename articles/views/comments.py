@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
+from django.db.models import Q
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -13,10 +14,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_ratelimit.core import get_usage
 
 from articles.comment_text import MAX_COMMENT_LENGTH, comment_length
-from articles.comment_threads import comments_shown_to, replies_page
+from articles.comment_threads import REPLIES_PER_THREAD, REPLY_ORDERING, comments_shown_to, replies_page
 from articles.forms import CommentForm, CommentReportForm
 from articles.models import Article, Comment, CommentReport, delete_for_good
 from articles.moderation import ban_in_force, hold_reason
+from articles.pagination import cursor_of
 from articles.views import safe_next_url
 from articles.views.stories import may_post_comments, render_story, thread_list_context
 
@@ -72,8 +74,11 @@ def flood_limit_reached(request) -> str | None:
 def comment_list(request, pk):
     """More threads, 20 at a time: a page of its own without JavaScript, a fragment with it."""
     article = get_object_or_404(Article.objects.published(), pk=pk)
-    context = {"article": article, **thread_list_context(request, article, after=request.GET.get("after"))}
-    if request.GET.get("fragment"):
+    fragment = bool(request.GET.get("fragment"))
+    return_url = None if fragment else request.get_full_path()
+    context = {"article": article, **thread_list_context(request, article, after=request.GET.get("after"),
+                                                         return_url=return_url)}  # fmt: skip
+    if fragment:
         return render(request, "includes/comment_list.html", context)
     return render(request, "articles/comment_list.html", context)
 
@@ -99,12 +104,14 @@ def comment_replies(request, pk):
     if request.method == "POST":
         if not user.is_authenticated:
             return redirect_to_login(request.get_full_path())
+        if not hasattr(user, "reader_profile"):
+            return redirect(f"{reverse('reader_account')}?next={request.path}")
         if not can_reply and not ban:
             messages.info(request, _("Replies are closed here."))
             return redirect("articles:comment_replies", thread.pk)
         form = CommentForm(request.POST, instance=Comment(article=article, author=user, parent=thread))
         if (status := post_comment(request, form)) is None:
-            return redirect(form.instance)
+            return redirect(where_a_reply_shows(form.instance))
     context = {
         "article": article,
         "thread": thread,
@@ -114,8 +121,22 @@ def comment_replies(request, pk):
         "comment_limit": MAX_COMMENT_LENGTH,
         "comment_ban": ban,
         "can_reply": can_reply,
+        "needs_nickname": user.is_authenticated and not hasattr(user, "reader_profile"),
+        "comment_return_url": request.get_full_path(),
     }
     return render(request, "articles/comment_replies.html", context, status=status)
+
+
+def where_a_reply_shows(reply) -> str:
+    """The thread's page at the reply: past the first page of replies when the thread is long."""
+    earlier = Comment.objects.filter(parent_id=reply.parent_id).filter(
+        Q(created_at__lt=reply.created_at) | Q(created_at=reply.created_at, pk__lt=reply.pk)
+    )
+    thread = reverse("articles:comment_replies", args=[reply.parent_id])
+    if earlier.count() < REPLIES_PER_THREAD:
+        return f"{thread}#comment-{reply.pk}"
+    previous = earlier.order_by("-created_at", "-pk").first()
+    return f"{thread}?after={cursor_of(previous, REPLY_ORDERING)}#comment-{reply.pk}"
 
 
 @require_POST
@@ -147,9 +168,11 @@ def comment_delete(request, pk):
     """GET asks the irreversible question; POST deletes. Someone else's comment is simply not found."""
     comment = get_object_or_404(Comment.objects.filter(author=request.user).select_related("article"), pk=pk)
     if request.method == "POST":
-        thread = reverse("articles:comment_replies", args=[comment.parent_id]) if comment.parent_id else None
-        back = thread or f"{comment.article.get_absolute_url()}#comments"
         delete_for_good(Comment.objects.filter(pk=comment.pk))
+        # Back to the thread, unless it went too (a placeholder whose last reply this was).
+        thread_left = comment.parent_id and Comment.objects.filter(pk=comment.parent_id).exists()
+        thread = reverse("articles:comment_replies", args=[comment.parent_id]) if thread_left else None
+        back = thread or f"{comment.article.get_absolute_url()}#comments"
         messages.success(request, _("Your comment was deleted."))
         return redirect(safe_next_url(request, back))
     return render(request, "articles/comment_confirm_delete.html", {"comment": comment})

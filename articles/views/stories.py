@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Window
 from django.db.models.functions import RowNumber
@@ -12,11 +13,12 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
+from django.views.static import serve
 
 from articles.comment_text import MAX_COMMENT_LENGTH, comment_length
 from articles.comment_threads import REPLIES_PER_THREAD, Sort, best_comments, chosen_sort, thread_page
 from articles.forms import CommentForm
-from articles.models import Article, Byline, Reporter, Section, SiteSettings, Tag
+from articles.models import Article, Byline, Reporter, Section, SiteSettings, StoryPhoto, Tag
 from articles.moderation import ban_in_force
 from articles.pagination import keyset_page
 from articles.readership import most_read, record_read
@@ -31,14 +33,21 @@ RELATED_SECTION_WINDOW_DAYS = 180
 
 def with_bylines(queryset):
     """Stories with their section and byline, in two queries however many stories."""
-    return queryset.select_related("section").prefetch_related(
-        Prefetch("bylines", queryset=Byline.objects.select_related("reporter"))
+    return queryset.select_related("section", "lead_photo").prefetch_related(
+        Prefetch("bylines", queryset=Byline.objects.select_related("reporter__portrait"))
     )
 
 
 def story_listing(request, stories):
     """A page of ``stories`` newest first, at the cursor in the request (?older= or ?newer=)."""
     return keyset_page(with_bylines(stories), after=request.GET.get("older"), before=request.GET.get("newer"))
+
+
+def media_file(request, name):
+    """A file under MEDIA_ROOT (only photo renditions live there). Names are never reused, so it keeps a year."""
+    response = serve(request, name, document_root=settings.MEDIA_ROOT)
+    response["Cache-Control"] = "public, max-age=31536000, immutable"
+    return response
 
 
 def favicon(request):
@@ -81,7 +90,7 @@ def latest_by_section(published, exclude):
     ranked = (
         published.filter(published_at__gte=timezone.now() - timedelta(days=HOME_SECTION_WINDOW_DAYS))
         .exclude(pk__in=exclude)
-        .select_related("section")
+        .select_related("section", "lead_photo")
         .annotate(rank_in_section=Window(RowNumber(), partition_by=F("section_id"), order_by=F("published_at").desc()))
         .filter(rank_in_section__lte=HOME_SECTION_STORIES)
         .order_by("section__position", "section_id", "-published_at")
@@ -131,14 +140,18 @@ def comment_area(request, article, form=None) -> dict:
     }
 
 
-def thread_list_context(request, article, *, after=None) -> dict:
-    """What a page of threads needs, on the story page and as "more comments"."""
+def thread_list_context(request, article, *, after=None, return_url=None) -> dict:
+    """What a page of threads needs, on the story page and as "more comments".
+
+    ``return_url`` is where forms without JavaScript (추천) come back to; the story page by default.
+    """
     user = request.user
     sort = chosen_sort(request)
     ban = ban_in_force(user)
     return {
         "comments_page": thread_page(user, article, sort=sort, after=after),
         "comment_sort": sort,
+        "comment_return_url": return_url or f"{article.get_absolute_url()}?sort={sort}",
         "comment_ban": ban,
         "can_reply": not ban and may_post_comments(user, article),
         "comment_limit": MAX_COMMENT_LENGTH,
@@ -152,7 +165,8 @@ def may_post_comments(user, article) -> bool:
 
 
 def story_page_queryset(queryset):
-    return with_bylines(queryset).prefetch_related("tags")
+    photos = StoryPhoto.objects.select_related("photo")
+    return with_bylines(queryset).prefetch_related("tags", Prefetch("story_photos", queryset=photos))
 
 
 def story_context(article, **extra):
@@ -203,7 +217,7 @@ def related_stories(article, published):
             picked=Exists(picked.filter(to_article_id=OuterRef("pk"))),
             shared_tags=Count("tags", filter=Q(tags__in=tag_ids), distinct=True),
         )
-        .select_related("section")
+        .select_related("section", "lead_photo")
         .order_by("-picked", "-shared_tags", "-published_at")[:RELATED_STORIES]
     )
 

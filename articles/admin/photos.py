@@ -1,0 +1,74 @@
+"""The photo library in the admin: upload with caption, alt text and credit; attach to stories in order."""
+
+from django import forms
+from django.contrib import admin
+from django.template.loader import render_to_string
+from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TabbedTranslationAdmin
+
+from articles.models import PUBLISH_PERMISSION, Photo, StoryPhoto
+
+
+def photo_preview(photo, width):
+    if not photo or not photo.renditions:
+        return "—"
+    return render_to_string("admin/articles/photo/preview.html", {"photo": photo, "width": width})
+
+
+class PhotoAdminForm(forms.ModelForm):
+    class Meta:
+        model = Photo
+        fields = ["original", "caption", "alt_text", "credit", "taken_on"]
+        # The photographer's file is private: no "currently: <link>" to a URL it does not have.
+        widgets = {"original": forms.FileInput(attrs={"accept": "image/jpeg,image/png,image/webp"})}
+
+
+@admin.register(Photo)
+class PhotoAdmin(TabbedTranslationAdmin):
+    form = PhotoAdminForm
+    list_display = ["thumbnail", "__str__", "credit", "taken_on", "uploaded_by", "uploaded_at"]
+    list_display_links = ["thumbnail", "__str__"]
+    list_select_related = ["uploaded_by"]
+    search_fields = ["caption_ko", "caption_en", "alt_text_ko", "alt_text_en", "credit"]
+    date_hierarchy = "uploaded_at"
+    fields = ["original", "preview", "caption", "alt_text", "credit", "taken_on", "used_in"]
+    readonly_fields = ["preview", "used_in"]
+
+    @admin.display(description=_("photo"))
+    def thumbnail(self, photo):
+        return photo_preview(photo, 96)
+
+    @admin.display(description=_("as readers see it"))
+    def preview(self, photo):
+        return photo_preview(photo, 480)
+
+    @admin.display(description=_("used in"))
+    def used_in(self, photo):
+        stories = [str(story_photo.article) for story_photo in photo.in_stories.select_related("article")]
+        return ", ".join(stories) or "—"
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.uploaded_by = request.user
+        super().save_model(request, obj, form, change)
+
+    def has_change_permission(self, request, obj=None):
+        # Reporters correct their own uploads; editors look after the whole library.
+        allowed = super().has_change_permission(request, obj)
+        if obj is None or request.user.has_perm(PUBLISH_PERMISSION):
+            return allowed
+        return allowed and obj.uploaded_by_id == request.user.pk
+
+
+class StoryPhotoInline(admin.TabularInline):
+    model = StoryPhoto
+    extra = 1
+    autocomplete_fields = ["photo"]
+    fields = ["photo", "preview", "order"]
+    readonly_fields = ["preview"]
+    verbose_name = _("photo")
+    verbose_name_plural = _("Photos: the first (smallest order) is the lead photo on lists and when shared")
+
+    @admin.display(description=_("preview"))
+    def preview(self, story_photo):
+        return photo_preview(story_photo.photo if story_photo.photo_id else None, 160)
