@@ -9,3 +9,4 @@ class ArticlesConfig(AppConfig):
 
     def ready(self):
         from articles import checks  # noqa: F401 -- registers the deployment checks
+        from ktnews import signin_guard  # noqa: F401 -- counts failed sign-ins from the first one

@@ -10,6 +10,7 @@ from django.db.models import F, Sum
 from django.utils import timezone
 
 from articles.models import Article, DailyReadCount
+from ktnews.client_ip import client_ip
 
 #: A reader who reloads the story within this many seconds is counted once.
 REREAD_WINDOW_SECONDS = 30 * 60
@@ -30,7 +31,7 @@ def is_probably_a_bot(request) -> bool:
 
 def reader_fingerprint(request) -> str:
     """A short, non-reversible token for one reader's address and browser."""
-    seed = f"{request.META.get('REMOTE_ADDR', '')}|{request.headers.get('User-Agent', '')}"
+    seed = f"{client_ip(request)}|{request.headers.get('User-Agent', '')}"
     return hashlib.blake2b(seed.encode(), digest_size=8).hexdigest()
 
 

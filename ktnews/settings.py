@@ -62,7 +62,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "log_request_id.middleware.RequestIDMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "ktnews.security.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -124,6 +126,10 @@ CACHES = {
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 }
 
+# Sessions: in the database, read through the shared cache when there is one, so that every app
+# server knows a signed-in reader and a cache restart signs nobody out.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db" if REDIS_URL else "django.contrib.sessions.backends.db"
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -164,6 +170,33 @@ STORAGES = {
     },
 }
 
+# Media on S3-compatible storage (AWS, Cloudflare R2, MinIO, NCloud…) instead of local folders:
+# renditions in a public bucket, photographers' originals in a private one (never the same bucket).
+# Credentials come from the usual AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY variables.
+MEDIA_S3_BUCKET = env_str("KTNEWS_MEDIA_S3_BUCKET")
+if MEDIA_S3_BUCKET:
+    ORIGINALS_S3_BUCKET = env_str("KTNEWS_ORIGINALS_S3_BUCKET")
+    if not ORIGINALS_S3_BUCKET or ORIGINALS_S3_BUCKET == MEDIA_S3_BUCKET:
+        raise ImproperlyConfigured(
+            "KTNEWS_MEDIA_S3_BUCKET is set: set KTNEWS_ORIGINALS_S3_BUCKET to another, private bucket "
+            "for the photographers' original files (they keep GPS positions and must never be public)."
+        )
+    S3_OPTIONS = {"endpoint_url": env_str("KTNEWS_S3_ENDPOINT_URL") or None,
+                  "region_name": env_str("KTNEWS_S3_REGION") or None, "file_overwrite": False}  # fmt: skip
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            **S3_OPTIONS, "bucket_name": MEDIA_S3_BUCKET, "querystring_auth": False,
+            "custom_domain": env_str("KTNEWS_MEDIA_DOMAIN") or None,
+            "object_parameters": {"CacheControl": "public, max-age=31536000, immutable"},
+        },
+    }  # fmt: skip
+    STORAGES["originals"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {**S3_OPTIONS, "bucket_name": ORIGINALS_S3_BUCKET, "default_acl": "private"},
+    }
+    SERVE_MEDIA = False
+
 EMAIL_BACKEND = (
     "django.core.mail.backends.console.EmailBackend"
     if DEBUG and not env_str("DJANGO_EMAIL_HOST")
@@ -181,6 +214,7 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = True  # scripts read the token from the page (base.html), never the cookie
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = not DEBUG
@@ -192,8 +226,21 @@ SECURE_HSTS_PRELOAD = env_bool("DJANGO_SECURE_HSTS_PRELOAD", default=False)
 # Joining the browsers' HSTS preload list is the domain owner's decision (the
 # university's, for a subdomain), not a default: opt in with the variable above.
 SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
+# Load balancers ask for /healthz over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 if env_bool("DJANGO_BEHIND_TLS_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# How many proxies of ours stand in front of Django (nginx: 1; a load balancer and nginx: 2). Only
+# their entries in X-Forwarded-For are believed: see ktnews/client_ip.py. 0: the connection's address.
+TRUSTED_PROXY_COUNT = env_int("KTNEWS_TRUSTED_PROXIES", 0)
+RATELIMIT_IP_META_KEY = "ktnews.client_ip.client_ip"
+
+# Nothing on the site needs the camera, the microphone, the reader's position or payments.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in ("accelerometer", "camera", "geolocation", "gyroscope", "magnetometer", "microphone", "payment",
+                    "usb", "browsing-topics")
+}  # fmt: skip
 
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
@@ -225,11 +272,19 @@ LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "articles:home"
 ACCOUNT_LOGOUT_REDIRECT_URL = "articles:home"
 ACCOUNT_LOGIN_METHODS = {"username", "email"}
-ACCOUNT_SIGNUP_FIELDS = ["username*", "email*", "password1*", "password2*"]
+# No username at sign-up: "that username is taken" would tell anyone who has an account. Readers sign in
+# with their email (allauth makes a username for them); the newsroom's staff use their usernames.
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_SIGNUP_FORM_CLASS = "articles.forms.NicknameSignupForm"
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_PREVENT_ENUMERATION = True
+# Failed sign-ins are counted by ktnews.signin_guard, for readers and the admin alike.
+ACCOUNT_ADAPTER = "ktnews.signin_guard.AccountAdapter"
+ACCOUNT_RATE_LIMITS = {"login_failed": None}
+SIGNIN_FAILURES_PER_ACCOUNT = env_int("KTNEWS_SIGNIN_FAILURES_PER_ACCOUNT", 5)
+SIGNIN_FAILURES_PER_ADDRESS = env_int("KTNEWS_SIGNIN_FAILURES_PER_ADDRESS", 30)
+SIGNIN_LOCKOUT_MINUTES = env_int("KTNEWS_SIGNIN_LOCKOUT_MINUTES", 15)
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[KT News] "
 # A social sign-up still asks for the nickname shown on comments.
 SOCIALACCOUNT_AUTO_SIGNUP = False
@@ -256,10 +311,20 @@ COMMENTS_BEST_MIN_RECOMMENDATIONS = env_int("KTNEWS_COMMENTS_BEST_MIN_RECOMMENDA
 SOLO_CACHE = "default"
 SOLO_CACHE_TIMEOUT = 24 * 60 * 60
 
+# Every log line carries the request's id, also sent back as X-Request-ID, so that a reader's
+# report ("error abc123…") leads to the traceback. The id nginx made is kept only behind our proxies.
+REQUEST_ID_RESPONSE_HEADER = "X-Request-ID"
+if TRUSTED_PROXY_COUNT:
+    LOG_REQUEST_ID_HEADER = "HTTP_X_REQUEST_ID"
+    GENERATE_REQUEST_ID_IF_NOT_IN_HEADER = True
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "log_request_id.filters.RequestIDFilter"}},
+    "formatters": {
+        "line": {"format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["request_id"], "formatter": "line"}},
     "root": {"handlers": ["console"], "level": env_str("DJANGO_LOG_LEVEL", "WARNING")},
 }
 

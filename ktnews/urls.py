@@ -8,8 +8,11 @@ from django.views.generic import TemplateView
 from articles.sitemaps import SITEMAPS, news_sitemap
 from articles.views import accounts
 from articles.views import stories as views
+from ktnews.health import healthz
+from ktnews.media import media_file
 
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("favicon.ico", views.favicon),
     # For crawlers, in both languages at once: outside the language prefixes.
@@ -37,4 +40,6 @@ urlpatterns += i18n_patterns(
 
 if settings.SERVE_MEDIA:
     # Photos' renditions, when no web server in front serves MEDIA_ROOT (the embedded default).
-    urlpatterns += [path(f"{settings.MEDIA_URL.strip('/')}/<path:name>", views.media_file, name="media")]
+    urlpatterns += [path(f"{settings.MEDIA_URL.strip('/')}/<path:name>", media_file, name="media")]
+
+handler500 = "ktnews.errors.server_error"

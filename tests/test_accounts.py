@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 def sign_up(client, **overrides):
     data = {
-        "username": "newreader", "email": "new@example.com", "nickname": "새독자",
+        "email": "new@example.com", "nickname": "새독자",
         "password1": "a long enough passphrase 42", "password2": "a long enough passphrase 42",
     }  # fmt: skip
     return client.post("/accounts/signup/", {**data, **overrides})
@@ -23,7 +23,7 @@ def test_signing_up_asks_for_a_nickname_and_verifies_the_email(client):
     response = sign_up(client)
 
     assert response.status_code == 302
-    user = User.objects.get(username="newreader")
+    user = User.objects.get(email="new@example.com")
     assert user.reader_profile.nickname == "새독자"
     assert len(mail.outbox) == 1
     assert "new@example.com" in mail.outbox[0].to
@@ -42,20 +42,20 @@ def test_signing_up_asks_for_a_nickname_and_verifies_the_email(client):
 )
 def test_nicknames_are_validated(client, nickname, message):
     response = client.post("/en/accounts/signup/", {
-        "username": "newreader", "email": "new@example.com", "nickname": nickname,
+        "email": "new@example.com", "nickname": nickname,
         "password1": "a long enough passphrase 42", "password2": "a long enough passphrase 42",
     })  # fmt: skip
 
     assert response.status_code == 200
     assert message in response.content.decode()
-    assert not User.objects.filter(username="newreader").exists()
+    assert not User.objects.filter(email="new@example.com").exists()
 
 
 def test_nicknames_are_unique_ignoring_case(client):
     make_commenter("first", "CampusCat")
 
     response = client.post("/en/accounts/signup/", {
-        "username": "newreader", "email": "new@example.com", "nickname": "campuscat",
+        "email": "new@example.com", "nickname": "campuscat",
         "password1": "a long enough passphrase 42", "password2": "a long enough passphrase 42",
     })  # fmt: skip
     assert "already taken" in response.content.decode()

@@ -16,10 +16,12 @@ from solo.admin import SingletonModelAdmin
 from articles.admin.photos import StoryPhotoInline
 from articles.forms import WORKFLOW_ACTIONS, ArticleAdminForm, requested_workflow_action
 from articles.models import PUBLISH_PERMISSION, Article, Byline, Reporter, Section, SiteSettings, Tag
+from ktnews.signin_guard import AdminAuthenticationForm
 
 admin.site.site_header = _("KT News newsroom")
 admin.site.site_title = _("KT News newsroom")
 admin.site.index_title = _("Newsroom")
+admin.site.login_form = AdminAuthenticationForm
 
 
 @admin.register(Section)

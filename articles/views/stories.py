@@ -2,7 +2,6 @@
 
 from datetime import timedelta
 
-from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Window
 from django.db.models.functions import RowNumber
@@ -13,7 +12,6 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
-from django.views.static import serve
 
 from articles.comment_text import MAX_COMMENT_LENGTH, comment_length
 from articles.comment_threads import REPLIES_PER_THREAD, Sort, best_comments, chosen_sort, thread_page
@@ -41,13 +39,6 @@ def with_bylines(queryset):
 def story_listing(request, stories):
     """A page of ``stories`` newest first, at the cursor in the request (?older= or ?newer=)."""
     return keyset_page(with_bylines(stories), after=request.GET.get("older"), before=request.GET.get("newer"))
-
-
-def media_file(request, name):
-    """A file under MEDIA_ROOT (only photo renditions live there). Names are never reused, so it keeps a year."""
-    response = serve(request, name, document_root=settings.MEDIA_ROOT)
-    response["Cache-Control"] = "public, max-age=31536000, immutable"
-    return response
 
 
 def favicon(request):

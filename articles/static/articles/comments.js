@@ -76,8 +76,7 @@ async function recommend(event, form) {
 }
 
 function csrfToken() {
-  const cookie = document.cookie.split("; ").find((entry) => entry.startsWith("csrftoken="));
-  return cookie ? decodeURIComponent(cookie.slice("csrftoken=".length)) : "";
+  return document.querySelector('meta[name="csrf-token"]')?.content ?? "";
 }
 
 function confirmDelete(event, link) {
