@@ -5,7 +5,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run test lint format messages check-messages chromium clean
+.PHONY: run test lint format messages check-messages check-servers chromium clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +24,12 @@ run: $(VENV)/.runtime-installed
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py loaddemo
 	$(BIN)/python manage.py runserver $(HOST)
+
+## check-servers: the site served by gunicorn as in production: two servers sharing PostgreSQL
+## and Redis (DATABASE_URL/REDIS_URL default to this machine's), then fifty simultaneous writers on SQLite
+check-servers: $(VENV)/.dev-installed
+	$(BIN)/python scripts/check_several_servers.py
+	$(BIN)/python scripts/check_sqlite_writers.py
 
 ## test: the whole suite, browser tests included (on PostgreSQL with DATABASE_URL=postgres://...)
 test: $(VENV)/.dev-installed chromium
