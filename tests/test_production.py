@@ -92,11 +92,13 @@ def test_production_cookies_are_secure_httponly_and_samesite_and_https_is_strict
     values = read_setting(
         "s.SESSION_COOKIE_SECURE, s.SESSION_COOKIE_HTTPONLY, s.SESSION_COOKIE_SAMESITE, s.CSRF_COOKIE_SECURE, "
         "s.CSRF_COOKIE_HTTPONLY, s.CSRF_COOKIE_SAMESITE, s.SECURE_HSTS_SECONDS, s.SECURE_SSL_REDIRECT, "
-        "s.SESSION_ENGINE",
+        "s.SESSION_ENGINE, s.LANGUAGE_COOKIE_SECURE, s.LANGUAGE_COOKIE_HTTPONLY, s.LANGUAGE_COOKIE_SAMESITE",
         **PRODUCTION,
     )
 
-    assert values == "True True Lax True True Lax 31536000 True django.contrib.sessions.backends.cached_db"
+    assert values == (
+        "True True Lax True True Lax 31536000 True django.contrib.sessions.backends.cached_db True True Lax"
+    )
 
 
 def test_hsts_is_sent_over_https_in_production(client, settings):

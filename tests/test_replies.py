@@ -51,13 +51,13 @@ def test_a_reply_shows_under_its_comment_with_a_count_and_show_replies(commenter
     thread.refresh_from_db()
     assert thread.reply_count == 1
     assert counted(story) == 2
-    content = page(client, story)
+    response = client.get(f"/news/{story.pk}/{story.slug}/")
+    content = response.content.decode()
     assert '<details class="replies" data-replies>' in content
     assert "답글 1" in content
     assert content.index("Will they run on weekends?") < content.index("Saturdays only, says the notice")
     assert "Reply 1" in page(client, story, "/en")
-    assert [comment.body for comment in client.get(f"/news/{story.pk}/{story.slug}/").context[
-        "comments_page"].items] == ["Will they run on weekends?"]  # fmt: skip
+    assert [comment.body for comment in response.context["comments_page"].items] == ["Will they run on weekends?"]
 
 
 def test_a_reply_to_a_reply_joins_the_same_thread(commenter_client, story, thread, reader_with_nickname):

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from articles.comment_text import MAX_COMMENT_LENGTH, normalize_comment
 from articles.models.stories import Article, Byline
+from articles.page_cache import bump_comments
 
 
 class CommentQuerySet(models.QuerySet):
@@ -252,7 +253,9 @@ def recount_comments(article_ids) -> None:
         .annotate(total=Count("pk"))
         .values("total")
     )
-    Article.objects.filter(pk__in=list(article_ids)).update(comment_count=Coalesce(Subquery(visible), 0))
+    article_ids = list(article_ids)
+    Article.objects.filter(pk__in=article_ids).update(comment_count=Coalesce(Subquery(visible), 0))
+    bump_comments(article_ids)  # every change readers see of comments ends here: their pages follow
 
 
 def recount_replies(parent_ids) -> None:
@@ -276,7 +279,9 @@ def recount_recommendations(comment_ids) -> None:
         .annotate(total=Count("pk"))
         .values("total")
     )
-    Comment.objects.filter(pk__in=list(comment_ids)).update(recommendation_count=Coalesce(Subquery(recommendations), 0))
+    comment_ids = list(comment_ids)
+    Comment.objects.filter(pk__in=comment_ids).update(recommendation_count=Coalesce(Subquery(recommendations), 0))
+    bump_comments(Comment.objects.filter(pk__in=comment_ids).values_list("article_id", flat=True).distinct())
 
 
 class CommentRecommendation(models.Model):

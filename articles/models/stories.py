@@ -178,6 +178,8 @@ class Article(models.Model):
         editable=False,
         related_name="+",
     )
+    #: Set when loaded from the database (see from_db); a story made in memory was never public.
+    was_published_when_loaded = False
     #: Readers' visible comments, kept by the comments code so lists never count rows.
     comment_count = models.PositiveIntegerField(_("comments"), default=0, editable=False)
     #: Full-text index of both languages, kept up to date on PostgreSQL (see articles.search).
@@ -214,6 +216,13 @@ class Article(models.Model):
 
     def get_absolute_url(self):
         return reverse("articles:detail", kwargs={"pk": self.pk, "slug": self.slug})
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        article = super().from_db(db, field_names, values)
+        # Whether readers could see it before this change: unpublishing must refresh their pages too.
+        article.was_published_when_loaded = article.__dict__.get("status") == cls.Status.PUBLISHED
+        return article
 
     def get_preview_url(self):
         return reverse("articles:preview", kwargs={"pk": self.pk})

@@ -18,6 +18,7 @@ from articles.comment_threads import REPLIES_PER_THREAD, REPLY_ORDERING, comment
 from articles.forms import CommentForm, CommentReportForm
 from articles.models import Article, Comment, CommentReport, delete_for_good
 from articles.moderation import ban_in_force, hold_reason
+from articles.page_cache import READERS, anonymous_page_cache, story_comments
 from articles.pagination import cursor_of
 from articles.views import safe_next_url
 from articles.views.stories import may_post_comments, render_story, thread_list_context
@@ -71,6 +72,7 @@ def flood_limit_reached(request) -> str | None:
     return None
 
 
+@anonymous_page_cache(lambda pk: [story_comments(pk), READERS])
 def comment_list(request, pk):
     """More threads, 20 at a time: a page of its own without JavaScript, a fragment with it."""
     article = get_object_or_404(Article.objects.published(), pk=pk)

@@ -18,6 +18,7 @@ from articles.comment_threads import REPLIES_PER_THREAD, Sort, best_comments, ch
 from articles.forms import CommentForm
 from articles.models import Article, Byline, Reporter, Section, SiteSettings, StoryPhoto, Tag
 from articles.moderation import ban_in_force
+from articles.page_cache import ALL_COMMENTS, READERS, anonymous_page_cache, story_comments
 from articles.pagination import keyset_page
 from articles.readership import most_read, record_read
 from articles.search import search_stories, search_terms
@@ -27,6 +28,8 @@ HOME_SECTION_STORIES = 4
 HOME_SECTION_WINDOW_DAYS = 365
 RELATED_STORIES = 5
 RELATED_SECTION_WINDOW_DAYS = 180
+#: The home page's most-read list moves with every read, not with an edit: it is redrawn this often.
+MOST_READ_REFRESH_SECONDS = 60
 
 
 def with_bylines(queryset):
@@ -46,6 +49,7 @@ def favicon(request):
     return redirect(static("articles/favicon.svg"), permanent=True)
 
 
+@anonymous_page_cache(lambda: [ALL_COMMENTS], timeout=MOST_READ_REFRESH_SECONDS)
 def home(request):
     published = Article.objects.published()
     # Up to six of each grade, in one query: many important stories can't push the lead off the page.
@@ -92,6 +96,7 @@ def latest_by_section(published, exclude):
     return list(grouped.items())
 
 
+@anonymous_page_cache(lambda slug: [ALL_COMMENTS])
 def section_detail(request, slug):
     section = get_object_or_404(Section, slug=slug)
     page = story_listing(request, Article.objects.published().filter(section=section))
@@ -100,6 +105,7 @@ def section_detail(request, slug):
     )
 
 
+@anonymous_page_cache(lambda pk, slug=None: [story_comments(pk), READERS])
 def article_detail(request, pk, slug=None):
     article = get_object_or_404(story_page_queryset(Article.objects.published()), pk=pk)
     if slug != article.slug:
@@ -223,12 +229,14 @@ def legacy_redirect(request):
     return redirect(article, permanent=True)
 
 
+@anonymous_page_cache(lambda pk: [ALL_COMMENTS])
 def reporter_detail(request, pk):
     reporter = get_object_or_404(Reporter, pk=pk)
     page = story_listing(request, Article.objects.published().filter(bylines__reporter=reporter))
     return render(request, "articles/reporter_detail.html", {"reporter": reporter, "page": page})
 
 
+@anonymous_page_cache(lambda slug: [ALL_COMMENTS])
 def tag_detail(request, slug):
     tag = get_object_or_404(Tag, slug=slug)
     page = story_listing(request, Article.objects.published().filter(tags=tag))

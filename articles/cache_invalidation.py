@@ -1,0 +1,40 @@
+"""What bumps the page cache's generations (see articles.page_cache).
+
+Comments bump theirs in ``recount_comments`` and ``recount_recommendations``,
+which every change to what readers see of comments goes through.
+"""
+
+from django.contrib.auth import get_user_model
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.dispatch import receiver
+
+from articles.models import Article, Byline, Photo, ReaderProfile, Reporter, Section, SiteSettings, StoryPhoto, Tag
+from articles.page_cache import READERS, bump, bump_content
+
+CONTENT_MODELS = (Byline, Photo, Reporter, Section, SiteSettings, StoryPhoto, Tag)
+
+
+@receiver(post_save, sender=Article)
+@receiver(post_delete, sender=Article)
+def story_changed(sender, instance, **kwargs):
+    # A draft's saves (and there are many) change no public page; a story leaving the site does.
+    if instance.status == Article.Status.PUBLISHED or instance.was_published_when_loaded:
+        bump_content()
+
+
+def content_changed(sender, **kwargs):
+    bump_content()
+
+
+for model in CONTENT_MODELS:
+    post_save.connect(content_changed, sender=model, dispatch_uid=f"page-cache-{model.__name__}-save")
+    post_delete.connect(content_changed, sender=model, dispatch_uid=f"page-cache-{model.__name__}-delete")
+for relation in (Article.tags.through, Article.related_articles.through):
+    m2m_changed.connect(content_changed, sender=relation, dispatch_uid=f"page-cache-{relation.__name__}")
+
+
+@receiver(post_save, sender=ReaderProfile)
+@receiver(post_delete, sender=ReaderProfile)
+@receiver(m2m_changed, sender=get_user_model().groups.through)  # the editor badge
+def readers_changed(sender, **kwargs):
+    bump(READERS)

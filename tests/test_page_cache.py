@@ -1,0 +1,226 @@
+"""Anonymous readers' pages from the cache: fresh after every change they show, never anybody's own page."""
+
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.test import Client
+from django.utils import timezone
+
+from articles import moderation
+from articles.models import Article, Comment, Photo, Reporter, Section, StoryPhoto, delete_for_good
+from tests.conftest import make_article, make_commenter
+from tests.test_photos import image_bytes, upload
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def story(section, reporter):
+    return make_article(
+        section, reporter, status=Article.Status.PUBLISHED, title_ko="축제 개막", title_en="Festival opens",
+        body_en="<p>The first night.</p>",
+    )  # fmt: skip
+
+
+def url(story, language=""):
+    return f"{language}/news/{story.pk}/{story.slug}/"
+
+
+def served_from_cache(client, address) -> bool:
+    """Whether the page came from the cache: rendered pages have a template context, cached ones do not."""
+    return client.get(address).context is None
+
+
+def test_the_second_anonymous_reader_gets_the_page_from_the_cache_without_queries(
+    client, story, django_assert_num_queries
+):
+    first = client.get(url(story))
+    assert first.context is not None
+
+    with django_assert_num_queries(0):
+        second = Client().get(url(story))
+
+    assert second.content == first.content
+    assert second["ETag"] == first["ETag"]
+    assert second["Cache-Control"] == "public, max-age=5"
+    assert "Content-Security-Policy" in second
+    assert "X-Request-ID" in second
+
+
+def test_an_unchanged_page_answers_304(client, story):
+    etag = client.get(url(story))["ETag"]
+
+    response = Client().get(url(story), headers={"if-none-match": etag})
+
+    assert response.status_code == 304
+    assert response.content == b""
+
+
+def test_every_language_and_sort_is_a_page_of_its_own(client, story, commenter):
+    Comment.objects.create(article=story, author=commenter, body="Sorting needs a comment")
+    korean = client.get(url(story)).content.decode()
+    english = client.get(url(story, "/en")).content.decode()
+    oldest = client.get(f"{url(story)}?sort=oldest").content.decode()
+
+    assert "축제 개막" in korean
+    assert "Festival opens" in english
+    assert 'aria-current="true">과거순' in oldest
+    assert 'aria-current="true">최신순' in korean
+
+
+# Invalidation, one kind of change at a time
+
+
+def warm(*addresses):
+    for address in addresses:
+        Client().get(address)
+
+
+def test_editing_a_story_refreshes_its_page_and_the_lists(story, section):
+    warm(url(story), "/", f"/sections/{section.slug}/")
+
+    story.title_ko = "축제 개막, 첫날 만 명"
+    story.save()
+
+    for address in (url(story), "/", f"/sections/{section.slug}/"):
+        assert "첫날 만 명" in Client().get(address).content.decode()
+
+
+def test_publishing_and_unpublishing_show_at_once(section, reporter, editor):
+    waiting = make_article(section, reporter, status=Article.Status.REVIEW, title_ko="기숙사비 동결")
+    warm("/", f"/sections/{section.slug}/")
+
+    waiting.publish(by=editor)
+    assert "기숙사비 동결" in Client().get("/").content.decode()
+    assert "기숙사비 동결" in Client().get(f"/sections/{section.slug}/").content.decode()
+    warm(url(waiting))
+
+    Article.objects.get(pk=waiting.pk).unpublish(by=editor)
+    assert "기숙사비 동결" not in Client().get("/").content.decode()
+    assert Client().get(url(waiting)).status_code == 404
+
+
+def test_a_scheduled_story_appears_when_its_time_comes(section, reporter):
+    with time_machine.travel(timezone.now(), tick=False) as clock:
+        make_article(
+            section, reporter, status=Article.Status.PUBLISHED, title_ko="예약된 기사",
+            published_at=timezone.now() + timedelta(minutes=10),
+        )  # fmt: skip
+        assert "예약된 기사" not in Client().get("/").content.decode()
+
+        clock.shift(timedelta(minutes=11))
+
+        assert "예약된 기사" in Client().get("/").content.decode()
+
+
+def test_a_drafts_saves_leave_the_cache_alone(client, story, section, reporter):
+    draft = make_article(section, reporter, title_ko="초고")
+    warm(url(story))
+
+    draft.title_ko = "초고, 고쳐 씀"
+    draft.save()
+
+    assert served_from_cache(client, url(story))
+
+
+def test_new_hidden_and_deleted_comments_show_at_once(story, commenter, editor):
+    warm(url(story), "/")
+
+    comment = Comment.objects.create(article=story, author=commenter, body="First reader here")
+    assert "First reader here" in Client().get(url(story)).content.decode()
+    assert "댓글 1" in Client().get("/").content.decode()
+
+    moderation.hide(Comment.objects.filter(pk=comment.pk), by=editor)
+    assert "First reader here" not in Client().get(url(story)).content.decode()
+
+    moderation.restore(Comment.objects.filter(pk=comment.pk), by=editor)
+    assert "First reader here" in Client().get(url(story)).content.decode()
+
+    delete_for_good(Comment.objects.filter(pk=comment.pk))
+    assert "First reader here" not in Client().get(url(story)).content.decode()
+
+
+def test_a_comment_elsewhere_leaves_this_story_cached(client, story, section, reporter, commenter):
+    other = make_article(section, reporter, status=Article.Status.PUBLISHED, title_ko="다른 기사")
+    warm(url(story))
+
+    Comment.objects.create(article=other, author=commenter, body="On the other story")
+
+    assert served_from_cache(client, url(story))
+
+
+def test_a_recommendation_updates_the_count(story, commenter):
+    comment = Comment.objects.create(article=story, author=make_commenter("writer"), body="Good point")
+    warm(url(story))
+
+    comment.set_recommendation(commenter, True)
+
+    assert "추천 1" in Client().get(url(story)).content.decode()
+
+
+def test_a_nickname_change_shows_on_the_comments(story, commenter):
+    Comment.objects.create(article=story, author=commenter, body="Signed with my name")
+    warm(url(story))
+
+    commenter.reader_profile.nickname = "새별명"
+    commenter.reader_profile.save()
+
+    assert "새별명" in Client().get(url(story)).content.decode()
+
+
+def test_a_reporters_profile_and_a_new_photo_show_at_once(story, reporter):
+    warm(url(story), f"/reporters/{reporter.pk}/")
+
+    profile = Reporter.objects.get(pk=reporter.pk)
+    profile.position_ko = "편집장"
+    profile.save()
+    assert "편집장" in Client().get(url(story)).content.decode()
+    assert "편집장" in Client().get(f"/reporters/{reporter.pk}/").content.decode()
+
+    photo = Photo(original=upload(image_bytes(size=(800, 600))), alt_text_en="Crowd", credit="Kim")
+    photo.save()
+    StoryPhoto.objects.create(article=story, photo=photo)
+    assert photo.renditions[0]["name"] in Client().get(url(story)).content.decode()
+
+
+def test_a_new_section_shows_in_every_menu(story):
+    warm(url(story), "/")
+
+    Section.objects.create(slug="sports", name_ko="스포츠", name_en="Sports", position=9)
+
+    assert "스포츠" in Client().get(url(story)).content.decode()
+    assert "스포츠" in Client().get("/").content.decode()
+
+
+# Nobody's own page is ever shared
+
+
+def test_signed_in_readers_get_their_own_page_and_it_is_never_shared(story, commenter, commenter_client):
+    mine = Comment.objects.create(article=story, author=commenter, body="Mine to delete")
+    delete_link = f"/comments/{mine.pk}/delete/"
+
+    own = commenter_client.get(url(story))
+    assert own["Cache-Control"] == "private, no-cache"
+    assert delete_link in own.content.decode()
+    assert f"{commenter.reader_profile.nickname}(으)로 댓글 작성" in own.content.decode()
+
+    someone = make_signed_in_client("someone").get(url(story)).content.decode()
+    assert delete_link not in someone
+    assert 'name="csrf-token"' in someone  # their own token, on their own page
+    anonymous = Client().get(url(story)).content.decode()
+    assert delete_link not in anonymous
+    assert 'name="csrf-token"' not in anonymous
+    assert "csrfmiddlewaretoken" not in anonymous
+
+
+def make_signed_in_client(username):
+    client = Client()
+    client.force_login(make_commenter(username))
+    return client
+
+
+def test_a_signed_in_readers_page_never_fills_the_cache(story, commenter_client, client):
+    commenter_client.get(url(story))
+
+    assert client.get(url(story)).context is not None  # rendered for the anonymous reader, not reused
