@@ -5,7 +5,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run test lint format messages check-messages check-servers chromium clean
+.PHONY: run test lint format messages check-messages check-servers bench bench-smoke chromium clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,14 @@ run: $(VENV)/.runtime-installed
 check-servers: $(VENV)/.dev-installed
 	$(BIN)/python scripts/check_several_servers.py
 	$(BIN)/python scripts/check_sqlite_writers.py
+
+## bench: the benchmark (needs PostgreSQL, Redis, nginx and wrk; builds 1,000- and 100,000-story archives)
+bench: $(VENV)/.dev-installed
+	$(BIN)/python bench/run.py --sizes small,full
+
+## bench-smoke: the benchmark on a tiny archive with one-second runs, to keep it working (CI)
+bench-smoke: $(VENV)/.dev-installed
+	$(BIN)/python bench/run.py --sizes smoke --duration 1 --concurrency 1,8 --rebuild
 
 ## test: the whole suite, browser tests included (on PostgreSQL with DATABASE_URL=postgres://...)
 test: $(VENV)/.dev-installed chromium

@@ -120,6 +120,15 @@ def anonymous_page_cache(depends_on, *, timeout=PAGE_TIMEOUT):
     return decorator
 
 
+def cached_fragment(name, request, depends_on, render):
+    """A piece of an anonymous reader's page, rendered by ``render()`` once per generation of what it shows."""
+    key = f"fragment:{name}:" + _page_key(request, _generations([CONTENT, *depends_on]))
+    if (html := cache.get(key)) is None:
+        html = render()
+        cache.set(key, html, PAGE_TIMEOUT)
+    return html
+
+
 #: Settings that change what anonymous pages show: a deployment that changes them gets new keys at once.
 PAGE_SETTINGS = ("COMMENTS_BEST_MIN_RECOMMENDATIONS", "COMMENTS_CLOSE_AFTER_DAYS", "MEDIA_URL", "STATIC_URL")
 

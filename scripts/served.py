@@ -28,14 +28,16 @@ def production_environment(database_url: str, workdir: Path, **extra) -> dict:
     inherited = ("DJANGO_", "KTNEWS_", "DATABASE_URL", "REDIS_URL")
     environment = {key: value for key, value in os.environ.items() if not key.startswith(inherited)}
     environment.update(
-        DJANGO_DEBUG="false",
-        DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
-        DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
-        DJANGO_BEHIND_TLS_PROXY="true",  # the client says X-Forwarded-Proto: https, as nginx would
-        DATABASE_URL=database_url,
-        DJANGO_MEDIA_ROOT=str(workdir / "media"),
-        DJANGO_PRIVATE_MEDIA_ROOT=str(workdir / "private"),
-        **extra,
+        {
+            "DJANGO_DEBUG": "false",
+            "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+            "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+            "DJANGO_BEHIND_TLS_PROXY": "true",  # the client says X-Forwarded-Proto: https, as nginx would
+            "DATABASE_URL": database_url,
+            "DJANGO_MEDIA_ROOT": str(workdir / "media"),
+            "DJANGO_PRIVATE_MEDIA_ROOT": str(workdir / "private"),
+            **extra,
+        }
     )
     return environment
 

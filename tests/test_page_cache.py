@@ -224,3 +224,31 @@ def test_a_signed_in_readers_page_never_fills_the_cache(story, commenter_client,
     commenter_client.get(url(story))
 
     assert client.get(url(story)).context is not None  # rendered for the anonymous reader, not reused
+
+
+def test_fragments_of_a_page_outside_the_page_cache_follow_changes_too(story, section, reporter, commenter):
+    """A reader whose session has expired still sends its cookie: no page cache, but the kept fragments."""
+    stale = Client()
+    stale.cookies["sessionid"] = "expired-session"
+    assert "No comments yet." in stale.get(url(story, "/en")).content.decode()
+
+    Comment.objects.create(article=story, author=commenter, body="A fresh comment")
+    make_article(section, reporter, status=Article.Status.PUBLISHED, title_en="A newer story in the section")
+
+    page = stale.get(url(story, "/en")).content.decode()
+    assert "A fresh comment" in page
+    assert "A newer story in the section" in page
+
+
+def test_the_kept_fragments_save_the_queries_of_threads_and_related_stories(
+    story, commenter, django_assert_max_num_queries
+):
+    """Guards the cost of a story page rendered outside the page cache: the fragments skip their queries."""
+    for number in range(30):
+        Comment.objects.create(article=story, author=commenter, body=f"Comment {number}")
+    stale = Client()
+    stale.cookies["sessionid"] = "expired-session"
+    stale.get(url(story))
+
+    with django_assert_max_num_queries(7):
+        assert stale.get(url(story)).status_code == 200

@@ -7,8 +7,10 @@ from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Window
 from django.db.models.functions import RowNumber
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
@@ -18,7 +20,7 @@ from articles.comment_threads import REPLIES_PER_THREAD, Sort, best_comments, ch
 from articles.forms import CommentForm
 from articles.models import Article, Byline, Reporter, Section, SiteSettings, StoryPhoto, Tag
 from articles.moderation import ban_in_force
-from articles.page_cache import ALL_COMMENTS, READERS, anonymous_page_cache, story_comments
+from articles.page_cache import ALL_COMMENTS, READERS, anonymous_page_cache, cached_fragment, story_comments
 from articles.pagination import keyset_page
 from articles.readership import most_read, record_read
 from articles.search import search_stories, search_terms
@@ -117,6 +119,10 @@ def article_detail(request, pk, slug=None):
 def render_story(request, article, *, comment_form=None, status=200):
     """The story page; with ``comment_form`` when a posted comment comes back with an error."""
     context = {**story_context(article), **comment_area(request, article, comment_form)}
+    if not request.user.is_authenticated:
+        context["story_more_html"] = cached_fragment(
+            "story-more", request, [], lambda: render_to_string("includes/story_more.html", context, request)
+        )
     response = render(request, "articles/article_detail.html", context, status=status)
     if context["site_settings"].kakao_javascript_key:
         allow_kakao_sdk(response)
@@ -125,16 +131,26 @@ def render_story(request, article, *, comment_form=None, status=200):
 
 def comment_area(request, article, form=None) -> dict:
     """The story page's comment area: the form (or the reason there is none), BEST, and a page of threads
-    in the order the reader chose."""
+    in the order the reader chose.
+
+    The threads cost most of the page (queries and rendering): for anonymous readers they are rendered once
+    per change of what they show and kept, so that even a story page not in the page cache reuses them.
+    """
     user = request.user
-    return {
+    context = {
         **thread_list_context(request, article),
-        "best_comments": best_comments(user, article),
+        "best_comments": SimpleLazyObject(lambda: best_comments(user, article)),
         "comment_sorts": Sort.choices,
         "comment_form": form or CommentForm(),
         "comment_length": comment_length(form.data.get("body")) if form is not None else 0,
         "needs_nickname": user.is_authenticated and not hasattr(user, "reader_profile"),
     }
+    if not user.is_authenticated:
+        context["comment_threads_html"] = cached_fragment(
+            "comment-threads", request, [story_comments(article.pk), READERS],
+            lambda: render_to_string("includes/comment_threads.html", {**context, "article": article}, request),
+        )  # fmt: skip
+    return context
 
 
 def thread_list_context(request, article, *, after=None, return_url=None) -> dict:
@@ -146,7 +162,7 @@ def thread_list_context(request, article, *, after=None, return_url=None) -> dic
     sort = chosen_sort(request)
     ban = ban_in_force(user)
     return {
-        "comments_page": thread_page(user, article, sort=sort, after=after),
+        "comments_page": SimpleLazyObject(lambda: thread_page(user, article, sort=sort, after=after)),
         "comment_sort": sort,
         "comment_return_url": return_url or f"{article.get_absolute_url()}?sort={sort}",
         "comment_ban": ban,
@@ -167,15 +183,16 @@ def story_page_queryset(queryset):
 
 
 def story_context(article, **extra):
+    """The story page's context; what is under the story is only looked up if it is rendered (see render_story)."""
     published = Article.objects.published().exclude(pk=article.pk)
-    previous_story, next_story = section_neighbours(article, published)
+    neighbours = SimpleLazyObject(lambda: section_neighbours(article, published))
     return {
         "article": article,
         "current_section": article.section,
         "site_settings": SiteSettings.get_solo(),
-        "related_stories": related_stories(article, published),
-        "previous_story": previous_story,
-        "next_story": next_story,
+        "related_stories": SimpleLazyObject(lambda: related_stories(article, published)),
+        "previous_story": SimpleLazyObject(lambda: neighbours[0]),
+        "next_story": SimpleLazyObject(lambda: neighbours[1]),
         **extra,
     }
 

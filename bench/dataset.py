@@ -1,0 +1,177 @@
+"""The benchmark's archive, built with bulk inserts: ten years of stories, reporters, tags, photos and comments.
+
+Sizes (stories / comments): full 100,000 / 1,000,000; small 1,000 / 10,000; smoke 200 / 2,000.
+A few hot stories hold thousands of comments; the rest are spread over the archive.
+"""
+
+import random
+from datetime import UTC, datetime, timedelta
+
+SIZES = {
+    "full": {"stories": 100_000, "comments": 1_000_000, "hot_comments": 3_000},
+    "small": {"stories": 1_000, "comments": 10_000, "hot_comments": 1_000},
+    "smoke": {"stories": 200, "comments": 2_000, "hot_comments": 300},
+}
+SECTIONS = [("news", "뉴스", "News"), ("campus", "캠퍼스", "Campus"), ("culture", "문화", "Culture"),
+            ("sports", "스포츠", "Sports"), ("opinion", "오피니언", "Opinion")]  # fmt: skip
+REPORTERS = 50
+COMMENTERS = 2_000
+TAGS = 200
+HOT_STORIES = 5
+PHOTO_SHARE = 0.3
+BATCH = 5_000
+KOREAN_WORDS = (
+    "학생", "대학", "총학생회", "도서관", "기숙사", "등록금", "축제", "연구", "교수", "캠퍼스", "동아리", "선거",
+    "장학금", "강의", "시험", "졸업", "취업", "교환학생", "식당", "버스", "공연", "경기", "환경", "예산",
+)  # fmt: skip
+ENGLISH_WORDS = ("student", "university", "council", "library", "dormitory", "tuition", "festival", "research",
+                 "professor", "campus", "club", "election", "scholarship", "lecture", "exam", "graduation", "jobs",
+                 "exchange", "canteen", "shuttle", "concert", "match", "environment", "budget")  # fmt: skip
+
+
+def build(size: str, *, seed: int = 20261128, log=print) -> dict:
+    """Fill the (migrated, empty) database; returns what the benchmark needs to know about it."""
+    from django.contrib.auth.models import User
+    from django.db import connection, transaction
+
+    from articles.models import Article, Comment, Reporter, Section, Tag, recount_comments
+    from articles.search import update_search_documents
+
+    numbers = SIZES[size]
+    rng = random.Random(seed)
+    now = datetime.now(UTC)
+    with transaction.atomic():
+        sections = Section.objects.bulk_create(
+            Section(slug=slug, name_ko=ko, name_en=en, position=position)
+            for position, (slug, ko, en) in enumerate(SECTIONS)
+        )
+        reporters = Reporter.objects.bulk_create(
+            Reporter(name_ko=f"기자{number:02d}", name_en=f"Reporter {number:02d}", position_ko="KT 기자",
+                     position_en="KT Reporter", email=f"reporter{number}@ktnews.example")
+            for number in range(REPORTERS)
+        )  # fmt: skip
+        tags = Tag.objects.bulk_create(
+            Tag(name_ko=f"{KOREAN_WORDS[n % len(KOREAN_WORDS)]}{n}", name_en=f"{ENGLISH_WORDS[n % 24]}-{n}",
+                slug=f"tag-{n}")
+            for n in range(TAGS)
+        )  # fmt: skip
+        photos = _photos(rng)
+        log(f"  {numbers['stories']:,} stories…")
+        article_ids = _stories(numbers["stories"], sections, reporters, tags, photos, rng, now)
+        users = User.objects.bulk_create(
+            User(username=f"reader{n}", email=f"reader{n}@example.com", password="!") for n in range(COMMENTERS)
+        )
+        log(f"  {numbers['comments']:,} comments…")
+        hot = article_ids[-HOT_STORIES:]  # the newest stories are the hot ones
+        _comments(numbers, article_ids, hot, users, rng, now)
+        log("  counts and search index…")
+        for start in range(0, len(article_ids), BATCH):
+            recount_comments(article_ids[start : start + BATCH])
+        update_search_documents(Article.objects.all())
+        from articles.models import ReaderProfile
+
+        ReaderProfile.objects.bulk_create(ReaderProfile(user=user, nickname=f"독자{user.pk}") for user in users)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+    story = Article.objects.get(pk=hot[-1])
+    deep = Article.objects.filter(section=story.section).order_by("published_at", "pk")[len(article_ids) // 10]
+    return {"story": story.pk, "deep_story": deep.pk, "section": story.section.slug,
+            "reporter": story.bylines.first().reporter_id, "comments": Comment.objects.count()}  # fmt: skip
+
+
+def _photos(rng):
+    """Photo records sharing one set of real renditions (the benchmark measures pages, not disks)."""
+    from io import BytesIO
+
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+    from PIL import Image
+
+    from articles.models import Photo
+    from articles.photos import RENDITION_WIDTHS
+
+    renditions = []
+    for width in RENDITION_WIDTHS:
+        for extension, pillow_format in (("jpg", "JPEG"), ("webp", "WEBP")):
+            buffer = BytesIO()
+            Image.new("RGB", (width, width * 2 // 3), (90, 120, 160)).save(buffer, pillow_format)
+            name = default_storage.save(f"photos/bench/{width}.{extension}", ContentFile(buffer.getvalue()))
+            renditions.append({"width": width, "height": width * 2 // 3, "format": extension, "name": name})
+    renditions.sort(key=lambda rendition: (rendition["format"], rendition["width"]))
+    return Photo.objects.bulk_create(
+        Photo(original=f"bench/{n}.jpg", caption_ko=f"사진 설명 {n}", caption_en=f"Caption {n}",
+              alt_text_en=f"A scene on campus, number {n}", credit="KT Photo", renditions=renditions)
+        for n in range(500)
+    )  # fmt: skip
+
+
+def _stories(count, sections, reporters, tags, photos, rng, now):
+    from articles.models import Article, Byline, StoryPhoto
+
+    span = timedelta(days=3650)
+    ids = []
+    for start in range(0, count, BATCH):
+        batch = []
+        for number in range(start, min(start + BATCH, count)):
+            published = now - span + span * (number + 1) / count - timedelta(minutes=5)
+            ko = " ".join(rng.choices(KOREAN_WORDS, k=6))
+            en = " ".join(rng.choices(ENGLISH_WORDS, k=7)).capitalize()
+            body_ko = "".join(f"<p>{' '.join(rng.choices(KOREAN_WORDS, k=40))}.</p>" for _ in range(6))
+            body_en = "".join(f"<p>{' '.join(rng.choices(ENGLISH_WORDS, k=45))}.</p>" for _ in range(6))
+            batch.append(Article(
+                title_ko=ko, title_en=en, summary_ko=ko, summary_en=en, body_ko=body_ko, body_en=body_en,
+                slug=f"story-{number}", section=sections[number % len(sections)], status=Article.Status.PUBLISHED,
+                published_at=published, placement=Article.Placement.LEAD if number >= count - 3 else
+                Article.Placement.GENERAL,
+            ))  # fmt: skip
+        created = Article.objects.bulk_create(batch)
+        Byline.objects.bulk_create(Byline(article=a, reporter=rng.choice(reporters), order=0) for a in created)
+        Article.tags.through.objects.bulk_create(
+            Article.tags.through(article_id=a.pk, tag_id=tag.pk) for a in created for tag in rng.sample(tags, 3)
+        )
+        with_photos = [a for a in created if rng.random() < PHOTO_SHARE]
+        StoryPhoto.objects.bulk_create(StoryPhoto(article=a, photo=rng.choice(photos)) for a in with_photos)
+        ids.extend(a.pk for a in created)
+    from articles.models import refresh_lead_photos
+
+    refresh_lead_photos(ids)
+    return ids
+
+
+def _comments(numbers, article_ids, hot, users, rng, now):
+    from articles.models import Comment, recount_replies
+
+    total, per_hot = numbers["comments"], numbers["hot_comments"]
+    spread = total - per_hot * len(hot)
+    batch = []
+
+    def flush():
+        Comment.objects.bulk_create(batch)
+        batch.clear()
+
+    for article_id in hot:
+        threads = Comment.objects.bulk_create(
+            Comment(
+                article_id=article_id, author=rng.choice(users), body=" ".join(rng.choices(KOREAN_WORDS, k=12)),
+                created_at=now - timedelta(minutes=per_hot - number), recommendation_count=rng.randrange(0, 40),
+            )
+            for number in range(per_hot * 9 // 10)
+        )  # fmt: skip
+        # A tenth of a hot story's comments are replies, on its most recent threads.
+        Comment.objects.bulk_create(
+            Comment(
+                article_id=article_id, author=rng.choice(users), body=" ".join(rng.choices(KOREAN_WORDS, k=8)),
+                parent=rng.choice(threads[-50:]), created_at=now - timedelta(seconds=number),
+            )
+            for number in range(per_hot - len(threads))
+        )  # fmt: skip
+        recount_replies([thread.pk for thread in threads[-50:]])
+    for number in range(spread):
+        batch.append(Comment(
+            article_id=rng.choice(article_ids), author=rng.choice(users),
+            body=" ".join(rng.choices(KOREAN_WORDS, k=10)), created_at=now - timedelta(minutes=number),
+        ))  # fmt: skip
+        if len(batch) >= BATCH:
+            flush()
+    flush()
