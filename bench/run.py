@@ -85,19 +85,34 @@ def main():
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/14")
     parser.add_argument("--rebuild", action="store_true", help="build the datasets again even if they exist")
     parser.add_argument("--workers", type=int, default=(os.cpu_count() or 1) * 2)
+    parser.add_argument("--build-only", action="store_true", help="build the datasets, measure nothing")
     options = parser.parse_args()
     sizes = options.sizes.split(",")
     concurrencies = [int(value) for value in options.concurrency.split(",")]
 
-    print(machine())
-    results = {}
-    for size in sizes:
-        with tempfile.TemporaryDirectory() as work:
-            results[size] = measure(size, Path(work), options, concurrencies)
-        report(size, results[size], concurrencies)
     if len(sizes) > 1:
-        report_growth(results[sizes[0]], results[sizes[-1]], sizes[0], sizes[-1])
-    (PROJECT / "bench" / "results.json").write_text(json.dumps(results, indent=2))
+        # Django is set up once per process, on one database: each size runs in a process of its own.
+        results = {}
+        for size in sizes:
+            single = [
+                f"--sizes={size}", f"--duration={options.duration}", f"--concurrency={options.concurrency}",
+                f"--database-url={options.database_url}", f"--redis-url={options.redis_url}",
+                f"--workers={options.workers}", *(["--rebuild"] if options.rebuild else []),
+                *(["--build-only"] if options.build_only else []),
+            ]  # fmt: skip
+            subprocess.run([sys.executable, __file__, *single], check=True)
+            if not options.build_only:
+                results[size] = json.loads((PROJECT / "bench" / f"results-{size}.json").read_text())
+        if not options.build_only:
+            report_growth(results[sizes[0]], results[sizes[-1]], sizes[0], sizes[-1])
+        return
+    size = sizes[0]
+    print(machine(), flush=True)
+    with tempfile.TemporaryDirectory() as work:
+        result = measure(size, Path(work), options, concurrencies)
+    if not options.build_only:
+        report(size, result, concurrencies)
+        (PROJECT / "bench" / f"results-{size}.json").write_text(json.dumps(result, indent=2))
 
 
 def machine() -> str:
@@ -147,6 +162,8 @@ def measure(size, work: Path, options, concurrencies) -> dict:
         info_file.write_text(json.dumps(info))
         print(f"  built in {info['build_seconds']} s", flush=True)
     info = json.loads(info_file.read_text())
+    if options.build_only:
+        return None
     cache.clear()
     pages = page_addresses(info)
     queries = count_queries(pages)
@@ -299,7 +316,7 @@ def report_growth(small, full, small_name, full_name):
     for name, runs in full["measured"].items():
         if "uncached" not in name and "cache" not in name:
             continue
-        before, after = small["measured"][name][1]["p50_ms"], runs[1]["p50_ms"]
+        before, after = small["measured"][name]["1"]["p50_ms"], runs["1"]["p50_ms"]
         print(f"{name:42} {before:8.2f} ms → {after:8.2f} ms  x{after / before:.2f}")
 
 
