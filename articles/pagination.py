@@ -65,14 +65,20 @@ def keyset_page(
 
 
 def _beyond(ordering, values) -> Q:
-    """Rows that come after ``values`` in ``ordering``: (a, b) after (x, y) is a > x, or a = x and b > y."""
+    """Rows that come after ``values`` in ``ordering``: (a, b) after (x, y) is a > x, or a = x and b > y.
+
+    The first field's bound (a >= x) is also given on its own: databases use it to start the index scan
+    at the cursor, where the OR alone would make them read every row before it.
+    """
     alternatives, equal_so_far = [], Q()
     for name, value in zip(ordering, values, strict=True):
         field = name.lstrip("-")
         lookup = "lt" if name.startswith("-") else "gt"
         alternatives.append(equal_so_far & Q(**{f"{field}__{lookup}": value}))
         equal_so_far &= Q(**{field: value})
-    return reduce(or_, alternatives)
+    first = ordering[0].lstrip("-")
+    bound = Q(**{f"{first}__{'lte' if ordering[0].startswith('-') else 'gte'}": values[0]})
+    return bound & reduce(or_, alternatives)
 
 
 def cursor_of(row, ordering) -> str:

@@ -4,7 +4,7 @@ On PostgreSQL: a full-text index (``search_document``, the 'simple'
 configuration, since Korean has no stemmer) matched by word prefix, so that
 도서관 finds 도서관이 and 도서관은; plus substring matching on the Korean fields
 through trigram indexes, so that 학생회 finds 총학생회; ranked by the text
-search rank and trigram word similarity. On SQLite: case-insensitive substring
+search rank and trigram word similarity, among the newest 500 matches. On SQLite: case-insensitive substring
 matching in every field, ranked by where the words were found.
 """
 
@@ -25,6 +25,7 @@ from django.utils.html import escape, strip_tags
 from django.utils.safestring import SafeString, mark_safe
 
 MAX_QUERY_LENGTH = 100
+RANKED_MATCHES = 500
 MAX_TERMS = 8
 _WORD = re.compile(r"\w+")
 
@@ -72,8 +73,11 @@ def _search_postgresql(queryset, terms):
         matches &= Q(search_document=prefix) | korean_substring
     whole_query = SearchQuery(" ".join(terms), search_type="plain", config="simple")
     phrase = " ".join(terms)
+    # Rank the newest matches only: a word found in most of a 100,000-story archive would otherwise be
+    # ranked in every story before the first page could be shown. Readers page through 200 at most.
+    newest = queryset.filter(matches).order_by("-published_at", "-pk").values("pk")[:RANKED_MATCHES]
     return (
-        queryset.filter(matches)
+        queryset.filter(pk__in=newest)
         .annotate(
             search_rank=SearchRank(F("search_document"), whole_query)
             + Greatest(TrigramWordSimilarity(phrase, "title_ko"), TrigramWordSimilarity(phrase, "title_en"))

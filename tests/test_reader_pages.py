@@ -77,13 +77,16 @@ def test_home_lists_the_most_commented_stories(client, section):
 
 
 def test_home_query_count_is_fixed_however_many_stories_and_sections(client, django_assert_max_num_queries, reporter):
-    """Guards the N+1 of one query per section for its latest stories, and of bylines per story card."""
+    """Guards the N+1 of one query per section for its latest stories, and of bylines per story card.
+
+    (On PostgreSQL the latest stories take two queries whatever the number of sections: one picks them by
+    an index scan per section, the other loads them.)"""
     for position in range(6):
         section = Section.objects.create(name_ko=f"섹션{position}", name_en=f"S{position}", slug=f"s{position}")
         publish_many(section, 6, reporters=[reporter])
     Article.objects.filter(pk__in=Article.objects.values("pk")[:8]).update(placement="important")
 
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(7):
         assert client.get("/").status_code == 200
 
 
