@@ -40,7 +40,6 @@ events {{ worker_connections 1024; }}
 http {{
     access_log off;
     sendfile on;
-    tcp_nopush on;
     keepalive_requests 100000;
     client_body_temp_path {work}/client-body;
     proxy_temp_path {work}/proxy;
@@ -70,6 +69,7 @@ http {{
             proxy_cache_lock on;
             proxy_cache_use_stale updating error timeout http_502 http_503;
             proxy_cache_background_update on;
+            add_header X-Cache $upstream_cache_status always;
         }}
     }}
 }}
