@@ -28,6 +28,7 @@ ALL_COMMENTS = "gen:comments"
 #: Nicknames and newsroom badges, which every comment shows.
 READERS = "gen:readers"
 NEXT_PUBLICATION = "gen:next-publication"
+MESSAGE_COOKIE = "messages"  # django.contrib.messages' cookie storage
 #: How long shared caches in front (nginx, a CDN) may keep a public page.
 SHARED_MAX_AGE = 5
 #: A cached page lives at most this long even if nothing changes (the lists' most-read ranking moves by itself).
@@ -101,7 +102,7 @@ def anonymous_page_cache(depends_on, *, timeout=PAGE_TIMEOUT):
     def decorator(view):
         @wraps(view)
         def cached_view(request, *args, **kwargs):
-            if request.method not in ("GET", "HEAD") or settings.SESSION_COOKIE_NAME in request.COOKIES:
+            if request.method not in ("GET", "HEAD") or not _may_share(request):
                 response = view(request, *args, **kwargs)
                 patch_cache_control(response, private=True, no_cache=True)
                 return response
@@ -131,6 +132,11 @@ def cached_fragment(name, request, depends_on, render):
 
 #: Settings that change what anonymous pages show: a deployment that changes them gets new keys at once.
 PAGE_SETTINGS = ("COMMENTS_BEST_MIN_RECOMMENDATIONS", "COMMENTS_CLOSE_AFTER_DAYS", "MEDIA_URL", "STATIC_URL")
+
+
+def _may_share(request) -> bool:
+    """Only a reader with no session and no message waiting (e.g. "You have signed out") sees the shared page."""
+    return settings.SESSION_COOKIE_NAME not in request.COOKIES and MESSAGE_COOKIE not in request.COOKIES
 
 
 def _page_key(request, generations) -> str:

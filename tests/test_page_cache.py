@@ -252,3 +252,16 @@ def test_the_kept_fragments_save_the_queries_of_threads_and_related_stories(
 
     with django_assert_max_num_queries(7):
         assert stale.get(url(story)).status_code == 200
+
+
+def test_a_message_waiting_in_a_cookie_is_shown_not_skipped(client, story, commenter):
+    warm("/")
+    reader = Client()
+    reader.force_login(commenter)
+
+    assert reader.post("/accounts/logout/")["Location"] == "/"
+    # As a browser does, forget the emptied session cookie; the message's cookie stays until it is shown.
+    assert not reader.cookies["sessionid"].value
+    del reader.cookies["sessionid"]
+
+    assert "로그아웃" in reader.get("/").content.decode()
