@@ -15,7 +15,6 @@ from pathlib import Path
 
 from django.apps import apps
 from django.conf import settings
-from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection, transaction
 from django.db.migrations.recorder import MigrationRecorder
@@ -44,7 +43,9 @@ def write_backup(destination: Path) -> dict:
                 with connection.cursor() as cursor:
                     cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
             call_command(
-                "dumpdata", natural_foreign=True, natural_primary=True, exclude=EXCLUDED, output=str(data),
+                # Rows keep their ids (the database restored into is empty): the moderation log and the admin's
+                # history name readers and objects by id.
+                "dumpdata", natural_foreign=True, exclude=EXCLUDED, output=str(data),
                 verbosity=0,
             )  # fmt: skip
             manifest = _manifest()
@@ -87,26 +88,50 @@ def read_backup(source: Path, *, stdout=None) -> dict:
         manifest = json.loads((Path(work) / MANIFEST).read_text())
         if manifest.get("format") != FORMAT_VERSION:
             raise BackupError(f"This archive is in format {manifest.get('format')}; this site reads {FORMAT_VERSION}.")
-        call_command("migrate", interactive=False, verbosity=0)
         _refuse_unless_empty()
+        call_command("migrate", interactive=False, verbosity=0)
         with transaction.atomic():
             call_command("loaddata", str(Path(work) / DATA_FILE), verbosity=0)
         _rebuild_derived_data()
         for name, setting in FILE_FOLDERS.items():
             if (Path(work) / name).is_dir():
                 shutil.copytree(Path(work) / name, getattr(settings, setting), dirs_exist_ok=True)
-    cache.clear()  # cached menus and settings belong to the database that was there before
+    _forget_cached_pages()
     return manifest
 
 
+def _forget_cached_pages() -> None:
+    """Cached pages, menus and settings described the database that was there before. Only what this site
+    keeps is dropped: the cache may be shared with another site (and its sign-in counts)."""
+    from articles.models import HoldRules, SiteSettings
+    from articles.models.stories import forget_navigation
+    from articles.page_cache import ALL_COMMENTS, READERS, bump, bump_content
+
+    bump_content()
+    bump(ALL_COMMENTS, READERS)
+    forget_navigation()
+    for singleton in (SiteSettings, HoldRules):
+        singleton.clear_cache()
+
+
 def _refuse_unless_empty() -> None:
+    """Before anything is written: the database has no stories or accounts, the file folders no files."""
+    tables = connection.introspection.table_names()
     Article = apps.get_model("articles", "Article")
     User = apps.get_model(settings.AUTH_USER_MODEL)
-    if Article.objects.exists() or User.objects.exists():
-        raise BackupError(
-            "This database already has stories or accounts. Restore into an empty database "
-            "(a new DATABASE_URL, or a new SQLite file) so that nothing is overwritten."
-        )
+    for model in (Article, User):
+        if model._meta.db_table in tables and model.objects.exists():
+            raise BackupError(
+                "This database already has stories or accounts. Restore into an empty database "
+                "(a new DATABASE_URL, or a new SQLite file) so that nothing is overwritten."
+            )
+    for setting in FILE_FOLDERS.values():
+        folder = Path(getattr(settings, setting))
+        if folder.is_dir() and any(path.is_file() for path in folder.rglob("*")):
+            raise BackupError(
+                f"{folder} ({setting}) already has files. Restore into empty folders "
+                "(DJANGO_MEDIA_ROOT and DJANGO_PRIVATE_MEDIA_ROOT) so that no photo is overwritten."
+            )
 
 
 def _rebuild_derived_data() -> None:

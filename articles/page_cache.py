@@ -140,7 +140,8 @@ def _may_share(request) -> bool:
 
 
 def _page_key(request, generations) -> str:
-    page = [request.get_full_path(), *(repr(getattr(settings, name)) for name in PAGE_SETTINGS)]
+    # The full address, host and scheme included: pages link to themselves (canonical, sharing links).
+    page = [request.build_absolute_uri(), *(repr(getattr(settings, name)) for name in PAGE_SETTINGS)]
     address = hashlib.blake2b("\n".join(page).encode(), digest_size=16).hexdigest()
     return f"page:{address}:{':'.join(map(str, generations))}"
 
@@ -152,12 +153,15 @@ def _stamp(response) -> None:
 
 
 def _for_cache(response) -> tuple:
-    return response.content, list(response.items())
+    # The page's own additions to the Content-Security-Policy (Kakao's SDK) go with it.
+    return response.content, list(response.items()), getattr(response, "_csp_update", None)
 
 
 def _from_cache(stored) -> HttpResponse:
-    content, headers = stored
+    content, headers, csp_update = stored
     response = HttpResponse(content)
     for name, value in headers:
         response[name] = value
+    if csp_update:
+        response._csp_update = csp_update
     return response

@@ -33,6 +33,7 @@ from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 #: Pillow's format name → the extension stored files get.
 ACCEPTED_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
 RENDITION_WIDTHS = (480, 960, 1600)
+MAX_RENDITION_HEIGHT = 16_383  # WebP's limit
 RENDITION_FORMATS = {
     "webp": ("WEBP", {"quality": 80, "method": 4}),
     "jpg": ("JPEG", {"quality": 82, "optimize": True, "progressive": True}),
@@ -83,6 +84,13 @@ def check_upload(file) -> Upload:
                     params={"width": image.width, "height": image.height,
                             "limit": settings.PHOTO_MAX_PIXELS // 1_000_000},
                 )  # fmt: skip
+            shown = (image.height, image.width) if image.getexif().get(EXIF_ORIENTATION) in {5, 6, 7, 8} else image.size
+            if _rendition_widths(*shown) == []:
+                raise ValidationError(
+                    _("This image is too tall and narrow to be shown as a photo (%(width)d by %(height)d pixels)."),
+                    code="too_tall",
+                    params={"width": image.width, "height": image.height},
+                )
             _decode_for_renditions(image)
     except UnidentifiedImageError:
         raise ValidationError(
@@ -141,10 +149,9 @@ def make_renditions(file, storage) -> tuple[list[Rendition], dict]:
         camera = _camera_facts(opened)
         image = _upright_srgb(_decode_for_renditions(opened))
     stem = f"photos/{timezone.now():%Y/%m}/{secrets.token_hex(12)}"
-    widths = [width for width in RENDITION_WIDTHS if width < image.width] + [min(image.width, max(RENDITION_WIDTHS))]
     renditions = []
     source = image
-    for width in sorted(set(widths), reverse=True):
+    for width in sorted(_rendition_widths(image.width, image.height), reverse=True):
         # Each size from the one above it: quicker, and as sharp.
         resized = source.resize((width, max(1, round(source.height * width / source.width))), Image.Resampling.LANCZOS)
         for extension, (pillow_format, options) in RENDITION_FORMATS.items():
@@ -154,6 +161,12 @@ def make_renditions(file, storage) -> tuple[list[Rendition], dict]:
             renditions.append(Rendition(width, resized.height, extension, name))
         source = resized
     return sorted(renditions, key=lambda rendition: (rendition.format, rendition.width)), camera
+
+
+def _rendition_widths(width: int, height: int) -> list[int]:
+    """The widths made for a photo: never wider than it is, never taller than WebP can hold."""
+    wanted = {size for size in RENDITION_WIDTHS if size < width} | {min(width, max(RENDITION_WIDTHS))}
+    return sorted(size for size in wanted if round(height * size / width) <= MAX_RENDITION_HEIGHT)
 
 
 def _camera_facts(image: Image.Image) -> dict:

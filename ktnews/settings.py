@@ -237,6 +237,8 @@ if env_bool("DJANGO_BEHIND_TLS_PROXY", default=False):
 # How many proxies of ours stand in front of Django (nginx: 1; a load balancer and nginx: 2). Only
 # their entries in X-Forwarded-For are believed: see ktnews/client_ip.py. 0: the connection's address.
 TRUSTED_PROXY_COUNT = env_int("KTNEWS_TRUSTED_PROXIES", 0)
+# The addresses our proxies connect from (gunicorn reads the same variable for X-Forwarded-Proto).
+TRUSTED_PROXY_IPS = env_list("KTNEWS_PROXY_IPS", ["127.0.0.1"])
 RATELIMIT_IP_META_KEY = "ktnews.client_ip.client_ip"
 
 # Nothing on the site needs the camera, the microphone, the reader's position or payments.

@@ -5,10 +5,14 @@ django-allauth's adapter, the newsroom's through the admin's login form. Failure
 are counted in the shared cache per account (the name or email typed,
 whether or not such an account exists, so a refusal tells nothing about who has
 one) and per address. Past the limit, sign-in is refused for the rest of a fixed
-window: more attempts do not make it longer, so nobody can lock a reporter out
-for good, and resetting the password by email lifts the account's lock at once.
+window: more attempts do not make it longer; an address the account has signed in
+from before is exempt from the account's pause (so an attacker elsewhere cannot keep
+a reporter out of the newsroom), and resetting the password by email lifts the
+account's pause at once. IPv6 addresses count by /64.
 Addresses get a larger allowance than accounts: a whole campus may share one.
 """
+
+from ipaddress import ip_address, ip_network
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.signals import password_reset
@@ -23,6 +27,8 @@ from django.utils.translation import gettext as _
 from ktnews.client_ip import client_ip
 
 IDENTIFYING_FIELDS = ("username", "email", "login")
+#: An address the account signed in from stays exempt from the account's pause this long.
+KNOWN_ADDRESS_DAYS = 90
 
 
 def _account(credentials) -> str:
@@ -30,11 +36,25 @@ def _account(credentials) -> str:
     return str(typed).strip().casefold()
 
 
+def _address(request) -> str:
+    """The reader's address; for IPv6 its /64, which one subscriber gets whole and can rotate through."""
+    address = client_ip(request)
+    try:
+        parsed = ip_address(address)
+    except ValueError:
+        return address
+    return str(ip_network(f"{parsed}/64", strict=False)) if parsed.version == 6 else str(parsed)
+
+
 def _keys(request, credentials) -> dict[str, str]:
-    keys = {"address": f"signin-failures:address:{client_ip(request)}"}
+    keys = {"address": f"signin-failures:address:{_address(request)}"}
     if account := _account(credentials):
         keys["account"] = f"signin-failures:account:{account}"
     return keys
+
+
+def _known_key(account: str, address: str) -> str:
+    return f"signin-known:{account}:{address}"
 
 
 def _limits() -> dict[str, int]:
@@ -45,9 +65,13 @@ def refusal(request, credentials) -> str | None:
     """The message for a sign-in refused without looking at the password, or None."""
     if request is None:
         return None
-    counts = cache.get_many(list(_keys(request, credentials).values()))
+    keys = _keys(request, credentials)
+    if "account" in keys and cache.get(_known_key(_account(credentials), _address(request))):
+        # Signed in from here before: others' failures on this account do not keep its owner out.
+        del keys["account"]
+    counts = cache.get_many(list(keys.values()))
     limits = _limits()
-    for kind, key in _keys(request, credentials).items():
+    for kind, key in keys.items():
         if counts.get(key, 0) >= limits[kind]:
             minutes = settings.SIGNIN_LOCKOUT_MINUTES
             return _(
@@ -72,14 +96,22 @@ def count_failure(sender, credentials, request=None, **kwargs):
 
 @receiver(user_logged_in)
 def forget_account_failures(sender, request, user, **kwargs):
-    """The right password ends the account's count (not the address's)."""
+    """The right password ends the account's count (not the address's), and makes this address known."""
     clear_account(user)
+    if request is not None:
+        address = _address(request)
+        for name in _names(user):
+            cache.set(_known_key(name, address), True, timeout=KNOWN_ADDRESS_DAYS * 24 * 60 * 60)
+
+
+def _names(user) -> set[str]:
+    """Every name the account signs in with, as the guard counts them."""
+    return {name.strip().casefold() for name in (user.get_username(), getattr(user, "email", "")) if name}
 
 
 def clear_account(user) -> None:
     """Lift the lock of every name the account signs in with (after a password reset, too)."""
-    names = {user.get_username(), getattr(user, "email", "")}
-    cache.delete_many([f"signin-failures:account:{name.strip().casefold()}" for name in names if name])
+    cache.delete_many([f"signin-failures:account:{name}" for name in _names(user)])
 
 
 class AccountAdapter(DefaultAccountAdapter):

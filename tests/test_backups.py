@@ -32,7 +32,7 @@ print(json.dumps({
                       [r["name"] for r in p.renditions]] for p in Photo.objects.all()),
     "comments": sorted([c.body, c.author.username if c.author else None, c.parent.body if c.parent else None,
                         c.status, c.recommendation_count, c.reply_count] for c in Comment.objects.all()),
-    "accounts": sorted([u.username, u.email, getattr(getattr(u, "reader_profile", None), "nickname", None),
+    "accounts": sorted([u.pk, u.username, u.email, getattr(getattr(u, "reader_profile", None), "nickname", None),
                         sorted(u.groups.values_list("name", flat=True)),
                         u.emailaddress_set.filter(verified=True).exists()] for u in get_user_model().objects.all()),
     "signs_in": authenticate(username="minji", password=%(password)r) is not None,

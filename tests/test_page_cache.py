@@ -265,3 +265,23 @@ def test_a_message_waiting_in_a_cookie_is_shown_not_skipped(client, story, comme
     del reader.cookies["sessionid"]
 
     assert "로그아웃" in reader.get("/").content.decode()
+
+
+def test_a_request_for_another_host_or_port_never_fills_the_cache_for_the_site(client, story):
+    Client().get(url(story), HTTP_HOST="testserver:8443")
+
+    page = client.get(url(story)).content.decode()
+
+    assert ":8443" not in page
+
+
+def test_a_cached_story_page_still_allows_kakaos_sdk_when_an_editor_set_a_key(client, story):
+    from articles.models import SiteSettings
+
+    SiteSettings.objects.update_or_create(pk=1, defaults={"kakao_javascript_key": "0123456789abcdef"})
+    Client().get(url(story))
+
+    cached = client.get(url(story))
+
+    assert cached.context is None
+    assert "https://t1.kakaocdn.net" in cached["Content-Security-Policy"]

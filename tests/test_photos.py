@@ -421,3 +421,11 @@ def test_story_page_query_count_is_fixed_with_photos(client, story_with_photos, 
 
     with django_assert_max_num_queries(11):
         assert client.get(f"/news/{story.pk}/{story.slug}/").status_code == 200
+
+
+def test_a_photo_too_tall_for_webp_gets_smaller_renditions_or_a_clear_refusal(editor_client):
+    screenshot = make_photo(image_bytes("PNG", size=(1080, 20_000)))  # a phone's long screenshot
+    assert {r["width"] for r in screenshot.renditions} == {480}
+
+    response = editor_client.post(ADD, photo_form(upload(image_bytes("PNG", size=(200, 20_000)))))
+    assert "사진으로 보여 주기에는 너무 길고 좁은 이미지입니다" in response.content.decode()

@@ -32,9 +32,18 @@ pytestmark = pytest.mark.django_db
 )
 def test_the_client_address_comes_only_from_trusted_proxies(settings, proxies, forwarded, expected):
     settings.TRUSTED_PROXY_COUNT = proxies
+    settings.TRUSTED_PROXY_IPS = ["10.0.0.2"]
     request = RequestFactory().get("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR=forwarded)
 
     assert client_ip(request) == expected
+
+
+def test_a_direct_connection_to_the_app_server_cannot_claim_an_address(settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    settings.TRUSTED_PROXY_IPS = ["10.0.0.2"]
+    request = RequestFactory().get("/", REMOTE_ADDR="198.51.100.9", HTTP_X_FORWARDED_FOR="203.0.113.7")
+
+    assert client_ip(request) == "198.51.100.9"
 
 
 # Health
@@ -292,3 +301,31 @@ def test_sign_up_and_password_reset_do_not_tell_who_has_an_account(client):
     known = Client().post("/en/accounts/password/reset/", {"email": "known@example.com"})
     unknown = Client().post("/en/accounts/password/reset/", {"email": "nobody@example.com"})
     assert (known.status_code, known["Location"]) == (unknown.status_code, unknown["Location"])
+
+
+def test_an_attacker_elsewhere_cannot_keep_a_reporter_out(reporter, settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    settings.SIGNIN_FAILURES_PER_ACCOUNT = 3
+    office = {"HTTP_X_FORWARDED_FOR": "203.0.113.10"}
+    assert admin_sign_in(Client(), reporter.user.username, PASSWORD, **office).status_code == 302
+
+    attacker = Client()
+    for _attempt in range(3):
+        admin_sign_in(attacker, reporter.user.username, "guess", HTTP_X_FORWARDED_FOR="198.51.100.66")
+    assert PAUSED in admin_sign_in(attacker, reporter.user.username, PASSWORD,
+                                   HTTP_X_FORWARDED_FOR="198.51.100.67").content.decode()  # fmt: skip
+
+    assert admin_sign_in(Client(), reporter.user.username, PASSWORD, **office).status_code == 302
+
+
+def test_ipv6_addresses_count_by_their_64(client, settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    settings.SIGNIN_FAILURES_PER_ACCOUNT = 100
+    settings.SIGNIN_FAILURES_PER_ADDRESS = 3
+    for number in range(3):
+        admin_sign_in(client, f"guess{number}", "wrong", HTTP_X_FORWARDED_FOR=f"2001:db8:1:2::{number + 1}")
+    make_user("fresh", "Reporters")
+
+    assert (
+        PAUSED in admin_sign_in(client, "fresh", PASSWORD, HTTP_X_FORWARDED_FOR="2001:db8:1:2::ffff").content.decode()
+    )

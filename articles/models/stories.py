@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -41,20 +41,27 @@ class Section(models.Model):
 
     def save(self, *args, **kwargs):
         super().save(*args, **kwargs)
-        cache.delete(NAVIGATION_CACHE_KEY)
+        forget_navigation()
 
     def get_absolute_url(self):
         return reverse("articles:section", kwargs={"slug": self.slug})
 
     def delete(self, *args, **kwargs):
         result = super().delete(*args, **kwargs)
-        cache.delete(NAVIGATION_CACHE_KEY)
+        forget_navigation()
         return result
 
     @classmethod
     def for_navigation(cls) -> list["Section"]:
         """Every section, from the cache: the header shows them on every page."""
         return cache.get_or_set(NAVIGATION_CACHE_KEY, lambda: list(cls.objects.all()), timeout=None)
+
+
+def forget_navigation() -> None:
+    """Drop the cached section list now, and again once the change is committed: a page rendered in
+    between would otherwise put the old list back for good."""
+    cache.delete(NAVIGATION_CACHE_KEY)
+    transaction.on_commit(lambda: cache.delete(NAVIGATION_CACHE_KEY))
 
 
 class Tag(models.Model):
