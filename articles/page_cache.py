@@ -130,6 +130,17 @@ def cached_fragment(name, request, depends_on, render):
     return html
 
 
+def cached_value(name, depends_on, compute):
+    """Data any reader may see (not a page), computed by ``compute()`` once per generation of what it shows.
+
+    None (nothing found) is not kept: made-up addresses must not fill the cache.
+    """
+    key = f"value:{name}:" + ":".join(map(str, _generations([CONTENT, *depends_on])))
+    if (value := cache.get(key)) is None and (value := compute()) is not None:
+        cache.set(key, value, PAGE_TIMEOUT)
+    return value
+
+
 #: Settings that change what anonymous pages show: a deployment that changes them gets new keys at once.
 PAGE_SETTINGS = ("COMMENTS_BEST_MIN_RECOMMENDATIONS", "COMMENTS_CLOSE_AFTER_DAYS", "MEDIA_URL", "STATIC_URL")
 

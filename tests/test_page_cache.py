@@ -285,3 +285,26 @@ def test_a_cached_story_page_still_allows_kakaos_sdk_when_an_editor_set_a_key(cl
 
     assert cached.context is None
     assert "https://t1.kakaocdn.net" in cached["Content-Security-Policy"]
+
+
+def test_the_kept_story_follows_edits_and_its_comment_count(story, commenter, django_assert_max_num_queries):
+    stale = Client()
+    stale.cookies["sessionid"] = "expired-session"
+    stale.get(url(story, "/en"))
+
+    story.title_en = "Festival opens, record crowd"
+    story.save()
+    Comment.objects.create(article=story, author=commenter, body="Counted at once")
+
+    page = stale.get(url(story, "/en")).content.decode()
+    assert "Festival opens, record crowd" in page
+    assert "Comments 1" in page
+    with django_assert_max_num_queries(3):  # the session lookup, the ban check's and the site settings' at most
+        stale.get(url(story, "/en"))
+
+
+def test_a_made_up_story_number_is_not_found_and_not_kept(client):
+    from django.core.cache import cache
+
+    assert client.get("/news/987654/anything/").status_code == 404
+    assert not [key for key in cache._cache if "value:story:987654" in key]

@@ -21,7 +21,14 @@ from articles.comment_threads import REPLIES_PER_THREAD, Sort, best_comments, ch
 from articles.forms import CommentForm
 from articles.models import Article, Byline, Reporter, Section, SiteSettings, StoryPhoto, Tag
 from articles.moderation import ban_in_force
-from articles.page_cache import ALL_COMMENTS, READERS, anonymous_page_cache, cached_fragment, story_comments
+from articles.page_cache import (
+    ALL_COMMENTS,
+    READERS,
+    anonymous_page_cache,
+    cached_fragment,
+    cached_value,
+    story_comments,
+)
 from articles.pagination import keyset_page
 from articles.readership import most_read, record_read
 from articles.search import search_stories, search_terms
@@ -121,11 +128,23 @@ def section_detail(request, slug):
 
 @anonymous_page_cache(lambda pk, slug=None: [story_comments(pk), READERS])
 def article_detail(request, pk, slug=None):
-    article = get_object_or_404(story_page_queryset(Article.objects.published()), pk=pk)
+    article = public_story(pk)
     if slug != article.slug:
         # The headline (and so the slug) may change; old addresses keep working.
         return redirect(article, permanent=True)
     return render_story(request, article)
+
+
+def public_story(pk) -> Article:
+    """The published story with all its page shows of it (section, bylines, tags, photos), loaded once per
+    change of the site's content or of its comment count, and kept: four queries saved on every page."""
+    story = cached_value(
+        f"story:{pk}", [story_comments(pk)],
+        lambda: story_page_queryset(Article.objects.published()).filter(pk=pk).first(),
+    )  # fmt: skip
+    if story is None:
+        raise Http404
+    return story
 
 
 def render_story(request, article, *, comment_form=None, status=200):
