@@ -22,45 +22,30 @@ def story_form_data(article: Article | None = None, *, section=None, reporters=(
     )
     if article is None or article.comments_enabled:
         data["comments_enabled"] = "on"
-    bylines = list(article.bylines.all()) if article else []
-    data.update(
-        {
-            "bylines-TOTAL_FORMS": str(len(bylines) + len(reporters)),
-            "bylines-INITIAL_FORMS": str(len(bylines)),
-            "bylines-MIN_NUM_FORMS": "0",
-            "bylines-MAX_NUM_FORMS": "1000",
-        }
-    )
-    for index, byline in enumerate(bylines):
-        data.update(
-            {
-                f"bylines-{index}-id": byline.pk,
-                f"bylines-{index}-article": article.pk,
-                f"bylines-{index}-reporter": byline.reporter_id,
-                f"bylines-{index}-order": byline.order,
-            }
-        )
-    for offset, reporter in enumerate(reporters, start=len(bylines)):
-        data.update({f"bylines-{offset}-reporter": reporter.pk, f"bylines-{offset}-order": offset})
-    story_photos = list(article.story_photos.all()) if article else []
-    data.update(
-        {
-            "story_photos-TOTAL_FORMS": str(len(story_photos) + len(photos)),
-            "story_photos-INITIAL_FORMS": str(len(story_photos)),
-            "story_photos-MIN_NUM_FORMS": "0",
-            "story_photos-MAX_NUM_FORMS": "1000",
-        }
-    )
-    for index, story_photo in enumerate(story_photos):
-        data.update(
-            {
-                f"story_photos-{index}-id": story_photo.pk,
-                f"story_photos-{index}-article": article.pk,
-                f"story_photos-{index}-photo": story_photo.photo_id,
-                f"story_photos-{index}-order": story_photo.order,
-            }
-        )
-    for offset, photo in enumerate(photos, start=len(story_photos)):
-        data.update({f"story_photos-{offset}-photo": photo.pk, f"story_photos-{offset}-order": offset})
+    data.update(inline_data("bylines", article, "reporter", reporters))
+    data.update(inline_data("story_photos", article, "photo", photos))
     data.update(overrides)
+    return data
+
+
+def inline_data(prefix: str, article, field: str, added) -> dict:
+    """An inline of the story form: its rows as saved (``prefix`` is also the related name), then ``added``."""
+    rows = list(getattr(article, prefix).all()) if article else []
+    data = {
+        f"{prefix}-TOTAL_FORMS": str(len(rows) + len(added)),
+        f"{prefix}-INITIAL_FORMS": str(len(rows)),
+        f"{prefix}-MIN_NUM_FORMS": "0",
+        f"{prefix}-MAX_NUM_FORMS": "1000",
+    }
+    for index, row in enumerate(rows):
+        data.update(
+            {
+                f"{prefix}-{index}-id": row.pk,
+                f"{prefix}-{index}-article": article.pk,
+                f"{prefix}-{index}-{field}": getattr(row, f"{field}_id"),
+                f"{prefix}-{index}-order": row.order,
+            }
+        )
+    for offset, chosen in enumerate(added, start=len(rows)):
+        data.update({f"{prefix}-{offset}-{field}": chosen.pk, f"{prefix}-{offset}-order": offset})
     return data

@@ -69,6 +69,10 @@ class StoryPhotoInline(admin.TabularInline):
     verbose_name = _("photo")
     verbose_name_plural = _("Photos: the first (smallest order) is the lead photo on lists and when shared")
 
+    def get_queryset(self, request):
+        # Each row's preview shows its photo. (Django's autocomplete picker still asks once per row for its label.)
+        return super().get_queryset(request).select_related("photo")
+
     @admin.display(description=_("preview"))
     def preview(self, story_photo):
         return photo_preview(story_photo.photo if story_photo.photo_id else None, 160)

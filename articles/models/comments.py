@@ -243,44 +243,29 @@ def lock_for_recount(article_ids, comment_ids=()) -> None:
         list(Comment.objects.select_for_update().filter(pk__in=list(comment_ids)).order_by("pk").values_list("pk"))
 
 
+def _counted(rows, per):
+    """How many of ``rows`` belong to the outer row (through their ``per`` field), for storing counts in one
+    UPDATE instead of counting rows on every page."""
+    per_row = rows.filter(**{per: OuterRef("pk")}).order_by().values(per).annotate(total=Count("pk")).values("total")
+    return Coalesce(Subquery(per_row), 0)
+
+
 def recount_comments(article_ids) -> None:
-    """Store each story's number of visible comments, so pages show it without counting rows."""
-    visible = (
-        Comment.objects.visible()
-        .filter(article=OuterRef("pk"))
-        .order_by()
-        .values("article")
-        .annotate(total=Count("pk"))
-        .values("total")
-    )
+    """Store each story's number of visible comments."""
     article_ids = list(article_ids)
-    Article.objects.filter(pk__in=article_ids).update(comment_count=Coalesce(Subquery(visible), 0))
+    Article.objects.filter(pk__in=article_ids).update(comment_count=_counted(Comment.objects.visible(), "article"))
     bump_comments(article_ids)  # every change readers see of comments ends here: their pages follow
 
 
 def recount_replies(parent_ids) -> None:
     """Store each thread's number of visible replies, for "Replies N" and sorting by replies."""
-    visible = (
-        Comment.objects.visible()
-        .filter(parent=OuterRef("pk"))
-        .order_by()
-        .values("parent")
-        .annotate(total=Count("pk"))
-        .values("total")
-    )
-    Comment.objects.filter(pk__in=list(parent_ids)).update(reply_count=Coalesce(Subquery(visible), 0))
+    Comment.objects.filter(pk__in=list(parent_ids)).update(reply_count=_counted(Comment.objects.visible(), "parent"))
 
 
 def recount_recommendations(comment_ids) -> None:
-    recommendations = (
-        CommentRecommendation.objects.filter(comment=OuterRef("pk"))
-        .order_by()
-        .values("comment")
-        .annotate(total=Count("pk"))
-        .values("total")
-    )
     comment_ids = list(comment_ids)
-    Comment.objects.filter(pk__in=comment_ids).update(recommendation_count=Coalesce(Subquery(recommendations), 0))
+    recommendations = _counted(CommentRecommendation.objects.all(), "comment")
+    Comment.objects.filter(pk__in=comment_ids).update(recommendation_count=recommendations)
     bump_comments(Comment.objects.filter(pk__in=comment_ids).values_list("article_id", flat=True).distinct())
 
 
