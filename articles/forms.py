@@ -1,10 +1,13 @@
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import F
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from articles.comment_text import normalize_comment
 from articles.models import Article, Comment, CommentReport, ReaderProfile
 from articles.models.people import normalize_nickname
+from articles.revisions import EditConflict
 from articles.richtext import sanitize_story_html
 
 #: The newsroom's workflow buttons: the POST name, its label and what it says when done.
@@ -35,6 +38,9 @@ def requested_workflow_action(post_data) -> str | None:
 
 
 class ArticleAdminForm(forms.ModelForm):
+    #: The story's version when the form was opened: a save from an older one would overwrite someone's work.
+    base_version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+
     class Meta:
         model = Article
         fields = [
@@ -42,8 +48,15 @@ class ArticleAdminForm(forms.ModelForm):
             "placement", "placement_order", "related_articles", "comments_enabled", "legacy_id",
         ]  # fmt: skip
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.initial.setdefault("base_version", self.instance.version)
+        #: Set when someone else saved the story since this form was opened (see articles.revisions.EditConflict).
+        self.conflict = None
+
     def clean(self):
         cleaned_data = super().clean()
+        self._refuse_lost_update(cleaned_data)
         action = requested_workflow_action(self.data)
         if action in {"_submit_for_review", "_publish"}:
             self._require_content_ready(cleaned_data)
@@ -65,6 +78,30 @@ class ArticleAdminForm(forms.ModelForm):
         if action == "_return" and self.instance.status == Article.Status.PUBLISHED:
             raise forms.ValidationError(_("Unpublish the story before returning it."))
         return cleaned_data
+
+    def _refuse_lost_update(self, cleaned_data):
+        """Lock the story's row if it is still at the version this form started from; else refuse, showing
+        what the other person changed, and let the next save (after merging by hand) go through."""
+        if self.instance._state.adding or "base_version" not in self.fields:
+            return
+        base_version = cleaned_data.get("base_version")
+        if base_version is None:
+            base_version = self.instance.version
+        still_current = Article.objects.filter(pk=self.instance.pk, version=base_version).update(version=F("version"))
+        if still_current:
+            return
+        current = Article.objects.get(pk=self.instance.pk)
+        self.conflict = EditConflict.between(base_version, current, submitted=cleaned_data)
+        self.data = self.data.copy()
+        self.data["base_version"] = current.version
+        raise forms.ValidationError(
+            _(
+                "%(who)s saved this story at %(when)s, after you opened it. Your changes were not saved: "
+                "they are still in the form below. Compare them with what changed, merge by hand, and save again."
+            ),
+            code="edit_conflict",
+            params={"who": self.conflict.saved_by, "when": date_format(self.conflict.saved_at, "DATETIME_FORMAT")},
+        )
 
     def _require_content_ready(self, cleaned_data):
         if not any(sanitize_story_html(cleaned_data.get(name)) for name in ("body_ko", "body_en")):

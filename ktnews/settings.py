@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "solo",
     "django_prose_editor",
+    "reversion",
     "csp",
     "allauth",
     "allauth.account",
@@ -312,6 +313,12 @@ PHOTO_MAX_PIXELS = env_int("KTNEWS_PHOTO_MAX_MEGAPIXELS", 50) * 1_000_000
 
 # BEST: up to three comments shown above the list, each with at least this many recommendations.
 COMMENTS_BEST_MIN_RECOMMENDATIONS = env_int("KTNEWS_COMMENTS_BEST_MIN_RECOMMENDATIONS", 5)
+
+# Deleted stories wait this many days in the trash, where editors can restore them, before
+# `manage.py empty_trash` (run daily, see deploy/systemd) deletes them for good.
+STORY_TRASH_DAYS = env_int("KTNEWS_STORY_TRASH_DAYS", 30)
+# The story form saves itself this many seconds after the last keystroke (a draft copy, not a revision).
+STORY_AUTOSAVE_SECONDS = env_int("KTNEWS_STORY_AUTOSAVE_SECONDS", 3)
 
 # django-solo keeps the site settings row in the cache and refreshes it on save.
 SOLO_CACHE = "default"

@@ -17,6 +17,8 @@ def story_form_data(article: Article | None = None, *, section=None, reporters=(
         placement=article.placement if article else "general",
         placement_order=article.placement_order if article else 0,
         legacy_id="",
+        # The version the form was opened at (see the edit-conflict check).
+        base_version=article.version if article else "",
         published_at_0=localtime(article.published_at).strftime("%Y-%m-%d") if article and article.published_at else "",
         published_at_1=localtime(article.published_at).strftime("%H:%M:%S") if article and article.published_at else "",
     )

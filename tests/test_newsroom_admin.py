@@ -346,19 +346,19 @@ def test_a_future_publication_time_alone_does_not_publish(editor_client, draft):
     assert draft.status == Article.Status.DRAFT
 
 
-def test_reporter_cannot_bulk_delete_by_crafted_changelist_post(reporter_client, draft):
-    response = reporter_client.post(
-        LIST_URL, {"action": "delete_selected", "_selected_action": [draft.pk], "post": "yes"}
-    )
+@pytest.mark.parametrize("action", ["move_to_trash", "delete_selected"])
+def test_reporter_cannot_bulk_delete_by_crafted_changelist_post(reporter_client, draft, action):
+    response = reporter_client.post(LIST_URL, {"action": action, "_selected_action": [draft.pk], "post": "yes"})
 
     assert response.status_code in {200, 302, 403}
-    assert Article.objects.filter(pk=draft.pk).exists()
+    assert Article.objects.outside_trash().filter(pk=draft.pk).exists()
 
 
-def test_editor_bulk_deletes_through_the_confirmation(editor_client, draft):
-    editor_client.post(LIST_URL, {"action": "delete_selected", "_selected_action": [draft.pk], "post": "yes"})
+def test_editors_bulk_delete_moves_stories_to_the_trash(editor_client, draft):
+    editor_client.post(LIST_URL, {"action": "move_to_trash", "_selected_action": [draft.pk]})
 
-    assert not Article.objects.filter(pk=draft.pk).exists()
+    assert Article.objects.in_trash().filter(pk=draft.pk).exists()
+    assert not Article.objects.in_newsroom_of(draft.created_by).filter(pk=draft.pk).exists()
 
 
 def test_reporter_and_editor_open_the_new_story_form(reporter_client, editor_client):

@@ -184,6 +184,7 @@ def test_story_page_shows_the_updated_time_only_after_a_revision(client, editor_
         editor_client.post(f"/admin/articles/article/{story.pk}/change/", story_form_data(story, comments_enabled=""))
         assert "수정" not in client.get(url_of(story)).content.decode()
     with time_machine.travel("2026-03-02 15:30 +0900", tick=False):
+        story.refresh_from_db()  # the form opened again, at the story's current version
         editor_client.post(
             f"/admin/articles/article/{story.pk}/change/", story_form_data(story, title_en="Corrected headline")
         )

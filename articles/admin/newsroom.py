@@ -4,16 +4,19 @@ Every rule here is enforced on the server. Buttons are only offered where the
 model's permission methods say yes, and a crafted POST meets the same checks.
 """
 
+import reversion
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin
 from solo.admin import SingletonModelAdmin
 
 from articles.admin.photos import StoryPhotoInline
+from articles.admin.story_editing import StoryHistoryMixin, StoryTrashMixin
 from articles.forms import WORKFLOW_ACTIONS, ArticleAdminForm, requested_workflow_action
 from articles.models import PUBLISH_PERMISSION, Article, Byline, Reporter, Section, SiteSettings, Tag
 from ktnews.signin_guard import AdminAuthenticationForm
@@ -70,8 +73,9 @@ class BylineInline(admin.TabularInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(TabbedTranslationAdmin):
+class ArticleAdmin(StoryHistoryMixin, StoryTrashMixin, TabbedTranslationAdmin):
     form = ArticleAdminForm
+    actions = ["move_to_trash"]
     inlines = [BylineInline, StoryPhotoInline]
     list_display = ["__str__", "section", "status", "placement", "placement_order", "byline_names", "published_at"]
     list_editable = ["placement", "placement_order"]
@@ -96,6 +100,17 @@ class ArticleAdmin(TabbedTranslationAdmin):
         (_("Publication"), {"fields": ["section", "slug", "status", *EDITOR_ONLY_FIELDS, "approved_by"]}),
         (_("Record"), {"classes": ["collapse"], "fields": ["created_by", "created_at", "updated_at", "revised_at"]}),
     ]
+
+    class Media:
+        js = ["articles/story-editing.js"]
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or not self.has_change_permission(request, obj):
+            return fieldsets
+        # The version the form was opened at travels with it: see ArticleAdminForm._refuse_lost_update.
+        (name, options), *rest = fieldsets
+        return [(name, {**options, "fields": [*options["fields"], "base_version"]}), *rest]
 
     def get_readonly_fields(self, request, obj=None):
         if request.user.has_perm(PUBLISH_PERMISSION):
@@ -133,6 +148,10 @@ class ArticleAdmin(TabbedTranslationAdmin):
         return super().has_delete_permission(request, obj) and request.user.has_perm(PUBLISH_PERMISSION)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
+        in_trash = Article.objects.in_trash().filter(pk=object_id) if str(object_id).isdigit() else None
+        if request.user.has_perm(PUBLISH_PERMISSION) and in_trash and in_trash.exists():
+            self.message_user(request, _("This story is in the trash: restore it to edit it."), messages.WARNING)
+            return redirect("admin:articles_article_trash")
         self._refuse_stories_outside_newsroom(request, object_id)
         return super().change_view(request, object_id, form_url, extra_context)
 
@@ -152,7 +171,11 @@ class ArticleAdmin(TabbedTranslationAdmin):
             action = requested_workflow_action(request.POST)
             if action and action not in self.workflow_actions(request, obj):
                 raise PermissionDenied
-        extra_context = {**(extra_context or {}), "workflow_actions": self.workflow_actions(request, obj)}
+        extra_context = {
+            **(extra_context or {}),
+            **self.editing_context(request, obj),
+            "workflow_actions": self.workflow_actions(request, obj),
+        }
         with transaction.atomic():
             return super().changeform_view(request, object_id, form_url, extra_context)
 
@@ -194,6 +217,9 @@ class ArticleAdmin(TabbedTranslationAdmin):
             article.unpublish(by=request.user)
         if action:
             self.message_user(request, WORKFLOW_ACTIONS[action]["done"], messages.SUCCESS)
+        label = WORKFLOW_ACTIONS[action]["label"] if action else None
+        reversion.set_comment(self.revision_comment(form, formsets, label, change))
+        self.after_save(request, article, change)
 
     @staticmethod
     def _sign_new_story(request, article, change):

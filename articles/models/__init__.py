@@ -9,6 +9,7 @@ from articles.models.comments import (
     recount_comments,
     recount_replies,
 )
+from articles.models.history import RemovedStory, StoryAutosave, StoryEvent
 from articles.models.moderation import BlockedPhrase, CommentBan, HoldRules, ModerationLogEntry
 from articles.models.people import ReaderProfile, Reporter
 from articles.models.photos import Photo, StoryPhoto, refresh_lead_photos
@@ -39,9 +40,12 @@ __all__ = [
     "ModerationLogEntry",
     "Photo",
     "ReaderProfile",
+    "RemovedStory",
     "Reporter",
     "Section",
     "SiteSettings",
+    "StoryAutosave",
+    "StoryEvent",
     "StoryPhoto",
     "Tag",
     "delete_for_good",

@@ -14,6 +14,7 @@ from django.utils.text import slugify
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from articles.models.history import RemovedStory, StoryEvent
 from articles.models.people import Reporter
 from articles.richtext import PlainTextOf, StoryBodyField
 from articles.search import update_search_documents
@@ -82,8 +83,31 @@ class Tag(models.Model):
 
 class ArticleQuerySet(models.QuerySet):
     def published(self):
-        """What readers may see: approved stories whose publication time has come."""
-        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
+        """What readers may see: approved stories whose publication time has come, not in the trash."""
+        return self.outside_trash().filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
+
+    def outside_trash(self):
+        return self.filter(deleted_at__isnull=True)
+
+    def in_trash(self):
+        return self.filter(deleted_at__isnull=False)
+
+    def trash_expired(self):
+        """Stories in the trash longer than ``STORY_TRASH_DAYS``: emptying the trash deletes these."""
+        return self.filter(deleted_at__lt=timezone.now() - timedelta(days=settings.STORY_TRASH_DAYS))
+
+    @transaction.atomic
+    def delete_for_good(self) -> int:
+        """Delete these stories with their comments and kept revisions; their addresses answer 410 from then on."""
+        from reversion.models import Version
+
+        gone = list(self.values_list("pk", "legacy_id"))
+        RemovedStory.objects.bulk_create(
+            [RemovedStory(article_id=pk, legacy_id=legacy_id) for pk, legacy_id in gone], ignore_conflicts=True
+        )
+        Version.objects.get_for_model(Article).filter(object_id__in=[str(pk) for pk, _legacy in gone]).delete()
+        Article.objects.filter(pk__in=[pk for pk, _legacy in gone]).delete()
+        return len(gone)
 
     def in_newsroom_of(self, user):
         """The stories a staff member may see in the admin.
@@ -91,9 +115,12 @@ class ArticleQuerySet(models.QuerySet):
         Editors see everything. Reporters see their own stories in any state
         and other people's only once published: never their drafts.
         """
+        stories = self.outside_trash()
         if user.has_perm(PUBLISH_PERMISSION):
-            return self
-        return self.filter(Q(created_by=user) | Q(reporters__user=user) | Q(status=Article.Status.PUBLISHED)).distinct()
+            return stories
+        return stories.filter(
+            Q(created_by=user) | Q(reporters__user=user) | Q(status=Article.Status.PUBLISHED)
+        ).distinct()
 
 
 class Article(models.Model):
@@ -198,6 +225,18 @@ class Article(models.Model):
         unique=True,
         help_text=_("The story's idxno on the old site, so that its old links keep working."),
     )
+    #: Raised by every save: the newsroom's forms refuse a save based on an older version (no lost updates).
+    version = models.PositiveIntegerField(_("version"), default=0, editable=False)
+    deleted_at = models.DateTimeField(_("moved to the trash at"), null=True, blank=True, editable=False)
+    deleted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("moved to the trash by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
 
     objects = ArticleQuerySet.as_manager()
 
@@ -210,6 +249,7 @@ class Article(models.Model):
             models.Index(fields=["status", "-published_at"], name="article_status_published"),
             models.Index(fields=["section", "status", "-published_at"], name="article_section_published"),
             models.Index(fields=["placement", "status", "-published_at"], name="article_placement_published"),
+            models.Index(fields=["-deleted_at"], name="article_trash", condition=Q(deleted_at__isnull=False)),
         ]
 
     def __str__(self):
@@ -218,6 +258,9 @@ class Article(models.Model):
     def save(self, *args, **kwargs):
         if not self.slug:
             self.slug = slugify(self.title_en or self.title_ko or "", allow_unicode=True)[:120] or "story"
+        self.version += 1
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "version"}
         super().save(*args, **kwargs)
         update_search_documents(Article.objects.filter(pk=self.pk))
 
@@ -230,6 +273,14 @@ class Article(models.Model):
         # Whether readers could see it before this change: unpublishing must refresh their pages too.
         article.was_published_when_loaded = article.__dict__.get("status") == cls.Status.PUBLISHED
         return article
+
+    @classmethod
+    def was_deleted(cls, **lookup) -> bool:
+        """Whether the story found by ``lookup`` (pk= or legacy_id=) was deleted: in the trash or emptied from it."""
+        removed_lookup = {"article_id": lookup["pk"]} if "pk" in lookup else lookup
+        return (
+            cls.objects.in_trash().filter(**lookup).exists() or RemovedStory.objects.filter(**removed_lookup).exists()
+        )
 
     def get_preview_url(self):
         return reverse("articles:preview", kwargs={"pk": self.pk})
@@ -290,6 +341,7 @@ class Article(models.Model):
             raise ValidationError(_("Only a draft or a returned story can be submitted for review."))
         self.status = self.Status.REVIEW
         self.save(update_fields=["status", "updated_at"])
+        self._record(StoryEvent.Action.SUBMITTED, by)
 
     def publish(self, *, by, at=None) -> None:
         """Approve and publish now, or at ``at`` if that is in the future (scheduling)."""
@@ -299,6 +351,8 @@ class Article(models.Model):
         self.published_at = at if at and at > now else now
         self.approved_by = by
         self.save(update_fields=["status", "published_at", "approved_by", "updated_at"])
+        scheduled = self.published_at > now
+        self._record(StoryEvent.Action.SCHEDULED if scheduled else StoryEvent.Action.PUBLISHED, by, self.published_at)
 
     def return_to_reporter(self, *, by, note: str) -> None:
         self._require_editor(by)
@@ -309,6 +363,7 @@ class Article(models.Model):
         self.status = self.Status.RETURNED
         self.review_note = note.strip()
         self.save(update_fields=["status", "review_note", "updated_at"])
+        self._record(StoryEvent.Action.RETURNED, by, note=self.review_note)
 
     def unpublish(self, *, by) -> None:
         """Take the story off the site; it goes back to the editors' review queue."""
@@ -317,6 +372,38 @@ class Article(models.Model):
             raise ValidationError(_("Only a published story can be unpublished."))
         self.status = self.Status.REVIEW
         self.save(update_fields=["status", "updated_at"])
+        self._record(StoryEvent.Action.UNPUBLISHED, by)
+
+    # The trash: a deleted story can be restored for STORY_TRASH_DAYS, then it is gone for good.
+
+    @property
+    def in_trash(self) -> bool:
+        return self.deleted_at is not None
+
+    @property
+    def trash_expires_at(self):
+        return self.deleted_at + timedelta(days=settings.STORY_TRASH_DAYS) if self.deleted_at else None
+
+    def move_to_trash(self, *, by) -> None:
+        self._require_editor(by)
+        if self.in_trash:
+            return
+        self.deleted_at = timezone.now()
+        self.deleted_by = by
+        self.save(update_fields=["deleted_at", "deleted_by", "updated_at"])
+        self._record(StoryEvent.Action.TRASHED, by)
+
+    def restore_from_trash(self, *, by) -> None:
+        self._require_editor(by)
+        if not self.in_trash:
+            return
+        self.deleted_at = None
+        self.deleted_by = None
+        self.save(update_fields=["deleted_at", "deleted_by", "updated_at"])
+        self._record(StoryEvent.Action.RESTORED, by)
+
+    def _record(self, action, by, at=None, note=""):
+        StoryEvent.objects.create(article=self, action=action, by=by, scheduled_for=at, note=note)
 
     @staticmethod
     def _require_editor(user) -> None:

@@ -128,7 +128,12 @@ def section_detail(request, slug):
 
 @anonymous_page_cache(lambda pk, slug=None: [story_comments(pk), READERS])
 def article_detail(request, pk, slug=None):
-    article = public_story(pk)
+    try:
+        article = public_story(pk)
+    except Http404:
+        if Article.was_deleted(pk=pk):
+            return story_gone(request)
+        raise
     if slug != article.slug:
         # The headline (and so the slug) may change; old addresses keep working.
         return redirect(article, permanent=True)
@@ -273,8 +278,17 @@ def legacy_redirect(request):
         legacy_id = int(request.GET.get("idxno", ""))
     except ValueError:
         raise Http404 from None
-    article = get_object_or_404(Article.objects.published().only("pk", "slug"), legacy_id=legacy_id)
+    article = Article.objects.published().only("pk", "slug").filter(legacy_id=legacy_id).first()
+    if article is None:
+        if Article.was_deleted(legacy_id=legacy_id):
+            return story_gone(request)
+        raise Http404
     return redirect(article, permanent=True)
+
+
+def story_gone(request):
+    """410 Gone: the story was deleted on purpose, so search engines and readers' bookmarks can let it go."""
+    return render(request, "410.html", status=410)
 
 
 @anonymous_page_cache(lambda pk: [ALL_COMMENTS])

@@ -1,0 +1,85 @@
+"""What happened to a story besides its text: the publication history, unsaved work, stories gone for good.
+
+The text itself is kept by django-reversion (see articles.revisions).
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class StoryEvent(models.Model):
+    """One step of a story's way to readers: who submitted, returned, approved, unpublished or deleted it, and when."""
+
+    class Action(models.TextChoices):
+        SUBMITTED = "submitted", _("Submitted for review")
+        RETURNED = "returned", _("Returned to the reporter")
+        PUBLISHED = "published", _("Approved and published")
+        SCHEDULED = "scheduled", _("Approved and scheduled")
+        UNPUBLISHED = "unpublished", _("Unpublished")
+        TRASHED = "trashed", _("Moved to the trash")
+        RESTORED = "restored", _("Restored from the trash")
+
+    article = models.ForeignKey(
+        "articles.Article", verbose_name=_("story"), on_delete=models.CASCADE, related_name="events"
+    )
+    action = models.CharField(_("action"), max_length=12, choices=Action.choices)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+    scheduled_for = models.DateTimeField(_("publication time"), null=True, blank=True)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("publication history entry")
+        verbose_name_plural = _("publication history")
+        indexes = [models.Index(fields=["article", "-at"], name="story_event_article_at")]
+
+    def __str__(self):
+        return f"{self.get_action_display()} ({self.at:%Y-%m-%d %H:%M})"
+
+
+class StoryAutosave(models.Model):
+    """The story form as someone left it, saved every few seconds while they type: not a revision.
+
+    One per person and story (and one per person for a story not yet saved); a real save discards it.
+    """
+
+    article = models.ForeignKey(
+        "articles.Article", verbose_name=_("story"), on_delete=models.CASCADE, null=True, related_name="+"
+    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.CASCADE, related_name="+")
+    #: The story's version the form was opened at: restoring it and saving then meets the edit-conflict check.
+    base_version = models.PositiveIntegerField(default=0)
+    #: The form's fields, name → list of values, as the browser would post them.
+    data = models.JSONField(default=dict)
+    saved_at = models.DateTimeField(_("saved at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("autosave")
+        verbose_name_plural = _("autosaves")
+        constraints = [
+            models.UniqueConstraint(fields=["article", "user"], name="autosave_per_story_and_user"),
+            models.UniqueConstraint(fields=["user"], condition=Q(article=None), name="autosave_per_new_story"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} · {self.saved_at:%Y-%m-%d %H:%M:%S}"
+
+
+class RemovedStory(models.Model):
+    """The number of a story deleted for good, so its address answers 410 Gone rather than 404."""
+
+    article_id = models.PositiveIntegerField(primary_key=True)
+    legacy_id = models.PositiveIntegerField(null=True, blank=True, unique=True)
+    removed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("removed story")
+        verbose_name_plural = _("removed stories")
+
+    def __str__(self):
+        return str(self.article_id)

@@ -1,0 +1,154 @@
+"""Deleting a story moves it to the trash: editors restore it for STORY_TRASH_DAYS, then it is gone for good.
+Its public address answers 410 Gone from the moment it is deleted."""
+
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.core.management import call_command
+from django.test import Client
+from django.utils import timezone
+
+from articles.models import Article, Comment, RemovedStory
+from articles.revisions import revisions_of
+from tests.conftest import make_article
+
+pytestmark = pytest.mark.django_db
+
+TRASH_URL = "/admin/articles/article/trash/"
+
+
+def delete_url(article):
+    return f"/admin/articles/article/{article.pk}/delete/"
+
+
+@pytest.fixture
+def story(section, reporter):
+    return make_article(
+        section, reporter, status=Article.Status.PUBLISHED, title_en="A story to delete", legacy_id=4242
+    )
+
+
+def test_deleting_asks_then_moves_the_story_to_the_trash(editor_client, story, editor):
+    question = editor_client.get(delete_url(story))
+    response = editor_client.post(delete_url(story), {"post": "yes"})
+
+    assert question.status_code == 200
+    assert "30" in question.content.decode()
+    assert response.status_code == 302
+    story.refresh_from_db()
+    assert story.in_trash
+    assert story.deleted_by == editor
+    assert story.events.first().action == "trashed"
+    assert revisions_of(story).first().field_dict["deleted_at"] is not None
+
+
+def test_a_deleted_storys_address_answers_410_gone(editor, story):
+    reader = Client()
+    assert reader.get(story.get_absolute_url()).status_code == 200  # now in the page cache
+
+    story.move_to_trash(by=editor)
+
+    gone = reader.get(story.get_absolute_url())
+    assert gone.status_code == 410
+    assert reader.get(f"/news/articleView.html?idxno={story.legacy_id}").status_code == 410
+    assert reader.get(f"/news/{story.pk}/").status_code == 410
+    assert story.title_en not in reader.get("/").content.decode()
+
+
+def test_a_story_never_there_still_answers_404(client, story):
+    assert client.get("/news/999999/").status_code == 404
+
+
+def test_deleting_needs_an_editor(reporter_client, story):
+    assert reporter_client.post(delete_url(story), {"post": "yes"}).status_code == 403
+    assert reporter_client.get(TRASH_URL).status_code == 403
+    story.refresh_from_db()
+    assert not story.in_trash
+
+
+def test_the_trash_lists_deleted_stories_and_restores_them(editor_client, editor, story):
+    story.move_to_trash(by=editor)
+
+    listing = editor_client.get(TRASH_URL).content.decode()
+    response = editor_client.post(TRASH_URL, {"action": "restore", "story": [story.pk]})
+
+    assert "A story to delete" in listing
+    assert response.status_code == 302
+    story.refresh_from_db()
+    assert not story.in_trash
+    assert Client().get(story.get_absolute_url()).status_code == 200
+    assert story.events.first().action == "restored"
+
+
+def test_trashed_stories_leave_the_newsroom_list(editor_client, editor, story):
+    story.move_to_trash(by=editor)
+
+    assert "A story to delete" not in editor_client.get("/admin/articles/article/").content.decode()
+    assert editor_client.get(f"/admin/articles/article/{story.pk}/change/").url == TRASH_URL
+
+
+def test_deleting_for_good_asks_first_then_keeps_only_the_410(editor_client, editor, story, commenter):
+    Comment.objects.create(article=story, author=commenter, body="A reader's comment")
+    story.move_to_trash(by=editor)
+
+    question = editor_client.post(TRASH_URL, {"action": "delete", "story": [story.pk]})
+    assert question.status_code == 200
+    assert Article.objects.filter(pk=story.pk).exists()
+
+    editor_client.post(TRASH_URL, {"action": "delete", "story": [story.pk], "confirmed": "1"})
+
+    assert not Article.objects.filter(pk=story.pk).exists()
+    assert not Comment.objects.filter(body="A reader's comment").exists()
+    assert not revisions_of(story).exists()
+    assert RemovedStory.objects.filter(article_id=story.pk).exists()
+    assert Client().get(f"/news/{story.pk}/").status_code == 410
+    assert Client().get("/news/articleView.html?idxno=4242").status_code == 410
+
+
+def test_emptying_the_trash_deletes_only_what_is_in_it(editor_client, editor, story, section):
+    kept = make_article(section, title_en="Not deleted")
+    story.move_to_trash(by=editor)
+
+    editor_client.post(TRASH_URL, {"action": "empty", "confirmed": "1"})
+
+    assert not Article.objects.filter(pk=story.pk).exists()
+    assert Article.objects.filter(pk=kept.pk).exists()
+
+
+def test_only_editors_empty_the_trash(reporter_client, editor, story):
+    story.move_to_trash(by=editor)
+
+    assert reporter_client.post(TRASH_URL, {"action": "empty", "confirmed": "1"}).status_code == 403
+    assert Article.objects.filter(pk=story.pk).exists()
+
+
+def test_the_daily_command_deletes_stories_kept_longer_than_the_configured_days(settings, editor, story, section):
+    settings.STORY_TRASH_DAYS = 7
+    recent = make_article(section, title_en="Deleted yesterday")
+    with time_machine.travel(timezone.now() - timedelta(days=8)):
+        story.move_to_trash(by=editor)
+    with time_machine.travel(timezone.now() - timedelta(days=1)):
+        recent.move_to_trash(by=editor)
+
+    call_command("empty_trash", verbosity=0)
+
+    assert not Article.objects.filter(pk=story.pk).exists()
+    assert Article.objects.in_trash().filter(pk=recent.pk).exists()
+
+
+def test_the_command_empties_everything_when_asked(editor, story):
+    story.move_to_trash(by=editor)
+
+    call_command("empty_trash", "--all", verbosity=0)
+
+    assert not Article.objects.filter(pk=story.pk).exists()
+
+
+def test_trash_actions_need_post_and_csrf(editor, story):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(editor)
+    story.move_to_trash(by=editor)
+
+    assert client.post(TRASH_URL, {"action": "empty", "confirmed": "1"}).status_code == 403
+    assert Article.objects.filter(pk=story.pk).exists()
