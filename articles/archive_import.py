@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from articles.archive_pages import ArchivedStory, UnreadablePage, read_story_page
-from articles.models import Article, Byline, Reporter, Section
+from articles.models import Article, Byline, RemovedStory, Reporter, Section
 from articles.page_cache import bump_content
 from articles.richtext import plain_text, sanitize_story_html
 from articles.search import update_search_documents
@@ -123,6 +123,8 @@ class ArchiveImport:
         self.claimed: dict[tuple, Article] = {}
         #: The byline of each story above, by id() of the story (a story not yet saved has no pk).
         self.bylines: dict[int, list[Reporter]] = {}
+        #: Old numbers of stories the newsroom deleted for good: never brought back by an import.
+        self.removed_numbers: set[int] = set()
 
     # What the command calls
 
@@ -151,6 +153,12 @@ class ArchiveImport:
     def _record(self, result: PageResult) -> None:
         self.summary.counts[result.outcome] += 1
         self.report(result)
+
+    @staticmethod
+    def _deleted_for_good(story: ArchivedStory) -> str:
+        return _("The newsroom deleted this story (old number %(number)d) for good; it is not imported again.") % {
+            "number": story.legacy_id
+        }
 
     @staticmethod
     def _does_not_fit(story: ArchivedStory) -> str:
@@ -199,6 +207,9 @@ class ArchiveImport:
         self._find_existing([story for _source, story in batch])
         results = []
         for source, story in batch:
+            if story.legacy_id in self.removed_numbers:
+                results.append(PageResult(source, Outcome.FAILED, reason=self._deleted_for_good(story)))
+                continue
             results.append(self._import_story(source, story, bylines[id(story)], writes))
         if not self.dry_run:
             writes.save()
@@ -275,6 +286,10 @@ class ArchiveImport:
         unseen = [story for story in stories if self._claimed_story(story) is None]
         numbers = {story.legacy_id for story in unseen if story.legacy_id}
         found = list(Article.objects.filter(legacy_id__in=numbers)) if numbers else []
+        if numbers:
+            self.removed_numbers |= set(
+                RemovedStory.objects.filter(legacy_id__in=numbers).values_list("legacy_id", flat=True)
+            )
         known_numbers = {article.legacy_id for article in found}
         natural = [story for story in unseen if story.legacy_id not in known_numbers]
         if natural:

@@ -374,6 +374,19 @@ def test_importing_again_never_republishes_or_moves_what_an_editor_changed(secti
     assert (story.status, story.section) == (Article.Status.REVIEW, culture)
 
 
+def test_a_story_the_newsroom_deleted_for_good_is_not_brought_back(section, editor):
+    run(TEXT_PAGE)
+    story = Article.objects.get(legacy_id=4211)
+    story.move_to_trash(by=editor)
+    Article.objects.in_trash().delete_for_good()
+
+    out, err, failure = run_failing(TEXT_PAGE)
+
+    assert "deleted this story (old number 4211) for good" in out + err
+    assert "1 failed" in out + err + failure
+    assert not Article.objects.filter(legacy_id=4211).exists()
+
+
 def test_section_given_again_moves_the_story(section):
     culture = Section.objects.create(slug="culture", name_ko="문화", name_en="Culture", position=2)
     run(TEXT_PAGE)
