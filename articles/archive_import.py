@@ -29,6 +29,7 @@ from django.utils.translation import gettext_lazy
 from articles.archive_pages import ArchivedStory, UnreadablePage, read_story_page
 from articles.models import Article, Byline, RemovedStory, Reporter, Section
 from articles.page_cache import bump_content
+from articles.revisions import note
 from articles.richtext import plain_text, sanitize_story_html
 from articles.search import update_search_documents
 
@@ -424,6 +425,6 @@ def keep_revisions(article_ids: list[int]) -> None:
         "bylines__reporter", "story_photos__photo", "tags", "related_articles"
     )
     with reversion.create_revision():
-        reversion.set_comment(gettext_lazy("Imported from the old site's archive."))
+        reversion.set_comment(note("imported"))
         for story in stories:
             reversion.add_to_revision(story)

@@ -6,17 +6,22 @@ any other save (the shell, a management command, a script) gets a revision of it
 """
 
 import difflib
+import json
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from html import unescape
 
 import reversion
+from django.apps import apps
 from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.formats import date_format
 from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -32,6 +37,17 @@ RESTORED_FIELDS = ("section", "slug", "tags")
 #: Derived or kept by other code, never part of a revision.
 NOT_KEPT = ("search_document", "body_text_ko", "body_text_en", "comment_count", "lead_photo")
 
+#: What a revision's note says. Notes are stored as a kind and its details (see ``note``) and worded when shown,
+#: so that each person reads them in their own language, as Django's admin history does.
+NOTES = {
+    "created": gettext_lazy("Created."),
+    "saved": gettext_lazy("Saved."),
+    "changed": gettext_lazy("Changed %(fields)s."),
+    "outside": gettext_lazy("Saved outside the newsroom's forms (shell or command)."),
+    "restored": gettext_lazy("Restored the revision of %(date)s."),
+    "imported": gettext_lazy("Imported from the old site's archive."),
+}
+
 reversion.register(Article, exclude=NOT_KEPT, follow=("bylines", "story_photos"))
 reversion.register(Byline)
 reversion.register(StoryPhoto)
@@ -42,7 +58,7 @@ def keep_revision_of_direct_save(sender, instance, raw=False, **kwargs):
     if raw or reversion.is_active():
         return  # loading fixtures, or inside a revision already (the admin's, a restore's)
     with reversion.create_revision():
-        reversion.set_comment(gettext_lazy("Saved outside the newsroom's forms (shell or command)."))
+        reversion.set_comment(note("outside"))
         reversion.add_to_revision(instance)
 
 
@@ -57,8 +73,48 @@ def keep_revision_of_direct_story_part_change(sender, instance, raw=False, origi
     article = Article.objects.filter(pk=instance.article_id).first()
     if article is not None:
         with reversion.create_revision():
-            reversion.set_comment(gettext_lazy("Saved outside the newsroom's forms (shell or command)."))
+            reversion.set_comment(note("outside"))
             reversion.add_to_revision(article)
+
+
+def note(kind: str, **details) -> str:
+    """A revision's note as stored: its kind (a key of NOTES, or "workflow" with the button's action) and details."""
+    return json.dumps({"kind": kind, **details})
+
+
+def describe_note(stored: str) -> str:
+    """A revision's note in the current language; a note not written by ``note`` is shown as it is."""
+    try:
+        details = json.loads(stored)
+        kind = details.pop("kind")
+    except (TypeError, ValueError, AttributeError, KeyError):
+        return stored
+    if kind == "workflow":
+        from articles.forms import WORKFLOW_ACTIONS  # the forms build on this module
+
+        return str(WORKFLOW_ACTIONS[details["action"]]["label"]) if details.get("action") in WORKFLOW_ACTIONS else ""
+    if kind == "changed":
+        return NOTES["changed"] % {"fields": ", ".join(_field_label(name) for name in details.get("fields", []))}
+    if kind == "restored":
+        when = parse_datetime(details.get("date", ""))
+        return NOTES["restored"] % {"date": date_format(timezone.localtime(when), "DATETIME_FORMAT") if when else "?"}
+    return str(NOTES.get(kind, ""))
+
+
+def _field_label(name: str) -> str:
+    """A field of the story form ("title_en") or one of its inlines ("articles.byline"), as the form labels it."""
+    if "." in name:
+        try:
+            return str(apps.get_model(name)._meta.verbose_name_plural)
+        except (LookupError, ValueError):
+            return name
+    base, _sep, language = name.rpartition("_")
+    if base and language in dict(settings.LANGUAGES):
+        return f"{Article._meta.get_field(base).verbose_name} [{language}]"
+    try:
+        return str(Article._meta.get_field(name).verbose_name)
+    except FieldDoesNotExist:
+        return name
 
 
 def revisions_of(article):
@@ -264,9 +320,7 @@ def restore_version(article: Article, version: Version, *, by) -> None:
     kept = state["fields"]
     with transaction.atomic(), reversion.create_revision():
         reversion.set_user(by)
-        reversion.set_comment(
-            _("Restored the revision of %(date)s.") % {"date": timezone.localtime(version.revision.date_created)}
-        )
+        reversion.set_comment(note("restored", date=version.revision.date_created.isoformat()))
         for name in CONTENT_FIELDS:
             for code, _language in settings.LANGUAGES:
                 setattr(article, f"{name}_{code}", kept.get(f"{name}_{code}") or "")

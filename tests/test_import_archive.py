@@ -20,7 +20,7 @@ from articles import archive_import
 from articles.archive_pages import UnreadablePage, read_story_page
 from articles.models import Article, Byline, Reporter, Section
 from articles.page_cache import CONTENT
-from articles.revisions import revisions_of
+from articles.revisions import describe_note, revisions_of
 from articles.search import search_stories
 
 pytestmark = pytest.mark.django_db
@@ -404,7 +404,7 @@ def test_every_import_that_changes_a_story_leaves_a_revision_and_a_new_version(t
     run(folder)
     story = Article.objects.get()
     (created,) = revisions_of(story)
-    assert created.revision.comment == "Imported from the old site's archive."
+    assert describe_note(created.revision.comment) == "Imported from the old site's archive."
     assert created.field_dict["title_en"] == "Night Buses Return to the Hillside Campus"
 
     run(folder)  # unchanged: no revision

@@ -9,7 +9,7 @@ from django.utils.translation import gettext, ngettext
 from reversion.models import Version
 
 from articles.models import Article, Byline, Reporter, Section, Tag
-from articles.revisions import revisions_of
+from articles.revisions import describe_note, revisions_of
 from tests.admin_forms import story_form_data
 from tests.conftest import make_article
 
@@ -40,7 +40,9 @@ def test_a_save_in_the_admin_keeps_a_revision_with_its_author_and_what_changed(r
     assert versions.count() == before + 1
     latest = versions.first()
     assert latest.revision.user == reporter.user
-    assert "[en]" in latest.revision.get_comment()  # the English headline's label
+    assert describe_note(latest.revision.comment) == gettext("Changed %(fields)s.") % {
+        "fields": f"{Article._meta.get_field('title').verbose_name} [en]"
+    }
     assert latest.field_dict["title_en"] == "Library opens all night"
 
 
@@ -207,8 +209,8 @@ def test_restoring_brings_back_text_byline_section_and_tags_as_a_new_revision(
     assert story.byline == [reporter]
     assert list(story.tags.all()) == [tag]
     assert revisions_of(story).count() == count + 1
-    assert "Restored" in revisions_of(story).first().revision.get_comment() or "복원" in (
-        revisions_of(story).first().revision.get_comment()
+    assert describe_note(revisions_of(story).first().revision.comment).startswith(
+        gettext("Restored the revision of %(date)s.").split("%")[0]
     )
 
 
@@ -290,3 +292,13 @@ def test_the_history_shows_a_scheduled_publication(editor, draft):
     event = draft.events.get()
     assert event.action == "scheduled"
     assert event.scheduled_for == later
+
+
+def test_a_revisions_note_is_worded_in_the_language_of_whoever_reads_it(reporter_client, editor_client, draft):
+    reporter_client.post(change_url(draft), story_form_data(draft, subtitle_en="Open all night"))
+
+    korean = editor_client.get(change_url(draft)).content.decode()
+    english = editor_client.get(f"/en{change_url(draft)}").content.decode()
+
+    assert "부제목 [en]" in korean or "[en] 항목을 바꿨습니다" in korean
+    assert "Changed subtitle [en]." in english

@@ -217,8 +217,7 @@ class ArticleAdmin(StoryHistoryMixin, StoryTrashMixin, TabbedTranslationAdmin):
             article.unpublish(by=request.user)
         if action:
             self.message_user(request, WORKFLOW_ACTIONS[action]["done"], messages.SUCCESS)
-        label = WORKFLOW_ACTIONS[action]["label"] if action else None
-        reversion.set_comment(self.revision_comment(form, formsets, label, change))
+        reversion.set_comment(self.revision_note(form, formsets, action, change))
         self.after_save(request, article, change)
 
     @staticmethod

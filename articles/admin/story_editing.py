@@ -17,7 +17,15 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from articles import editing
 from articles.models import PUBLISH_PERMISSION, Article
-from articles.revisions import compare_states, restore_version, revisions_of, state_of_article, state_of_version
+from articles.revisions import (
+    compare_states,
+    describe_note,
+    note,
+    restore_version,
+    revisions_of,
+    state_of_article,
+    state_of_version,
+)
 
 #: Revisions listed on the story's page (the compare page reaches all of them).
 REVISIONS_LISTED = 50
@@ -66,7 +74,9 @@ class StoryHistoryMixin:
             "others_editing": editing.note_editing(obj.pk, user) if obj else [],
         }
         if obj and self.may_see_history(request, obj):
-            context["revisions"] = list(revisions_of(obj)[:REVISIONS_LISTED])
+            context["revisions"] = [
+                (version, describe_note(version.revision.comment)) for version in revisions_of(obj)[:REVISIONS_LISTED]
+            ]
             context["story_events"] = list(obj.events.select_related("by__reporter"))
         return context
 
@@ -88,14 +98,14 @@ class StoryHistoryMixin:
         """The form's work is saved: its autosave (a new story's, for a new one) is no longer needed."""
         editing.discard_autosave(article if change else None, request.user)
 
-    def revision_comment(self, form, formsets, workflow_label, change) -> str:
-        if workflow_label:
-            return str(workflow_label)
+    def revision_note(self, form, formsets, workflow_action, change) -> str:
+        if workflow_action:
+            return note("workflow", action=workflow_action)
         if not change:
-            return _("Created.")
-        changed = [str(form.fields[name].label) for name in form.changed_data if name in form.fields]
-        changed += [str(formset.model._meta.verbose_name_plural) for formset in formsets if formset.has_changed()]
-        return _("Changed %(fields)s.") % {"fields": ", ".join(dict.fromkeys(changed))} if changed else _("Saved.")
+            return note("created")
+        changed = [name for name in form.changed_data if name != "base_version"]
+        changed += [formset.model._meta.label_lower for formset in formsets if formset.has_changed()]
+        return note("changed", fields=changed) if changed else note("saved")
 
     # The page's script: autosave every few seconds of quiet, and a heartbeat for "who else has it open".
 
