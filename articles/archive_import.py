@@ -41,6 +41,8 @@ class Outcome(StrEnum):
     CREATED = "created"
     UPDATED = "updated"
     UNCHANGED = "unchanged"
+    #: The newsroom deleted the page's story (to the trash, or for good): an import does not bring it back.
+    SKIPPED = "skipped"
     FAILED = "failed"
 
 
@@ -155,11 +157,14 @@ class ArchiveImport:
         self.summary.counts[result.outcome] += 1
         self.report(result)
 
-    @staticmethod
-    def _deleted_for_good(story: ArchivedStory) -> str:
-        return _("The newsroom deleted this story (old number %(number)d) for good; it is not imported again.") % {
-            "number": story.legacy_id
-        }
+    def _deleted(self, story: ArchivedStory) -> str:
+        """Why the page's story is left alone because the newsroom deleted it, or ''."""
+        if story.legacy_id in self.removed_numbers:
+            return _("The newsroom deleted this story for good.")
+        article = self._claimed_story(story)
+        if article is not None and article.in_trash:
+            return _("The story is in the newsroom's trash.")
+        return ""
 
     @staticmethod
     def _does_not_fit(story: ArchivedStory) -> str:
@@ -208,8 +213,8 @@ class ArchiveImport:
         self._find_existing([story for _source, story in batch])
         results = []
         for source, story in batch:
-            if story.legacy_id in self.removed_numbers:
-                results.append(PageResult(source, Outcome.FAILED, reason=self._deleted_for_good(story)))
+            if reason := self._deleted(story):
+                results.append(PageResult(source, Outcome.SKIPPED, headline=story.headline, reason=reason))
                 continue
             results.append(self._import_story(source, story, bylines[id(story)], writes))
         if not self.dry_run:

@@ -84,10 +84,11 @@ class ArticleAdminForm(forms.ModelForm):
         what the other person changed, and let the next save (after merging by hand) go through."""
         if self.instance._state.adding or "base_version" not in self.fields:
             return
+        # A form without its version (opened before revisions existed, or not from the form) can't show it is current.
         base_version = cleaned_data.get("base_version")
-        if base_version is None:
-            base_version = self.instance.version
-        still_current = Article.objects.filter(pk=self.instance.pk, version=base_version).update(version=F("version"))
+        still_current = base_version is not None and Article.objects.filter(
+            pk=self.instance.pk, version=base_version
+        ).update(version=F("version"))
         if still_current:
             return
         current = Article.objects.get(pk=self.instance.pk)

@@ -17,7 +17,8 @@ from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist
 from django.db import transaction
-from django.db.models.signals import post_delete, post_save
+from django.db.models import F, QuerySet
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -29,16 +30,19 @@ from reversion.models import Version
 
 from articles.editing import display_name
 from articles.models import Article, Byline, Photo, Reporter, Section, StoryPhoto, Tag, refresh_lead_photos
+from articles.models.history import note, revision_by
 
 #: Kept and compared: what a person wrote or chose.
 CONTENT_FIELDS = ("title", "subtitle", "summary", "body")
-#: Restored from a revision besides the text: where and under whose name the story runs.
-RESTORED_FIELDS = ("section", "slug", "tags")
+#: The story form's other fields, compared as a value before and after.
+OTHER_FIELDS = (
+    "section", "tags", "byline", "photos", "status", "slug", "published_at", "placement", "placement_order",
+    "comments_enabled", "related_articles", "legacy_id", "review_note",
+)  # fmt: skip
 #: Derived or kept by other code, never part of a revision.
 NOT_KEPT = ("search_document", "body_text_ko", "body_text_en", "comment_count", "lead_photo")
 
-#: What a revision's note says. Notes are stored as a kind and its details (see ``note``) and worded when shown,
-#: so that each person reads them in their own language, as Django's admin history does.
+#: What a revision's note says, by the kind ``note`` stored (articles.models.history).
 NOTES = {
     "created": gettext_lazy("Created."),
     "saved": gettext_lazy("Saved."),
@@ -46,6 +50,8 @@ NOTES = {
     "outside": gettext_lazy("Saved outside the newsroom's forms (shell or command)."),
     "restored": gettext_lazy("Restored the revision of %(date)s."),
     "imported": gettext_lazy("Imported from the old site's archive."),
+    "trashed": gettext_lazy("Moved to the trash."),
+    "untrashed": gettext_lazy("Restored from the trash."),
 }
 
 reversion.register(Article, exclude=NOT_KEPT, follow=("bylines", "story_photos"))
@@ -53,13 +59,18 @@ reversion.register(Byline)
 reversion.register(StoryPhoto)
 
 
+def _keep_revisions_of(articles) -> None:
+    with reversion.create_revision():
+        reversion.set_comment(note("outside"))
+        for article in articles:
+            reversion.add_to_revision(article)
+
+
 @receiver(post_save, sender=Article, dispatch_uid="story-revision-outside-admin")
 def keep_revision_of_direct_save(sender, instance, raw=False, **kwargs):
     if raw or reversion.is_active():
-        return  # loading fixtures, or inside a revision already (the admin's, a restore's)
-    with reversion.create_revision():
-        reversion.set_comment(note("outside"))
-        reversion.add_to_revision(instance)
+        return  # loading fixtures, or inside a revision already (the admin's, a workflow step's, a restore's)
+    _keep_revisions_of([instance])
 
 
 @receiver(post_save, sender=Byline, dispatch_uid="story-revision-byline-saved")
@@ -68,18 +79,23 @@ def keep_revision_of_direct_save(sender, instance, raw=False, **kwargs):
 @receiver(post_delete, sender=StoryPhoto, dispatch_uid="story-revision-photo-deleted")
 def keep_revision_of_direct_story_part_change(sender, instance, raw=False, origin=None, **kwargs):
     """A byline or photo added or removed outside a revision changes its story: keep the story's revision."""
-    if raw or reversion.is_active() or (origin is not None and not isinstance(origin, sender)):
-        return  # the story itself is being deleted, or the change is part of a revision already
-    article = Article.objects.filter(pk=instance.article_id).first()
-    if article is not None:
-        with reversion.create_revision():
-            reversion.set_comment(note("outside"))
-            reversion.add_to_revision(article)
+    deleting_the_story = isinstance(origin, Article) or (isinstance(origin, QuerySet) and origin.model is Article)
+    if raw or reversion.is_active() or deleting_the_story:
+        return
+    _keep_revisions_of(Article.objects.filter(pk=instance.article_id))
 
 
-def note(kind: str, **details) -> str:
-    """A revision's note as stored: its kind (a key of NOTES, or "workflow" with the button's action) and details."""
-    return json.dumps({"kind": kind, **details})
+@receiver(m2m_changed, sender=Article.tags.through, dispatch_uid="story-revision-tags")
+@receiver(m2m_changed, sender=Article.related_articles.through, dispatch_uid="story-revision-related")
+@receiver(m2m_changed, sender=Byline, dispatch_uid="story-revision-reporters")  # article.reporters.add(...)
+def keep_revision_of_direct_relation_change(sender, instance, action, reverse, pk_set, **kwargs):
+    """``story.tags.add(tag)`` (or ``tag.articles.add(story)``) outside a revision: keep the stories' revisions."""
+    if not action.startswith("post_") or reversion.is_active():
+        return
+    if not reverse:
+        _keep_revisions_of([instance])
+    elif pk_set:
+        _keep_revisions_of(Article.objects.filter(pk__in=pk_set))
 
 
 def describe_note(stored: str) -> str:
@@ -97,8 +113,12 @@ def describe_note(stored: str) -> str:
         return NOTES["changed"] % {"fields": ", ".join(_field_label(name) for name in details.get("fields", []))}
     if kind == "restored":
         when = parse_datetime(details.get("date", ""))
-        return NOTES["restored"] % {"date": date_format(timezone.localtime(when), "DATETIME_FORMAT") if when else "?"}
+        return NOTES["restored"] % {"date": _moment(when) if when else "?"}
     return str(NOTES.get(kind, ""))
+
+
+def _moment(when) -> str:
+    return date_format(timezone.localtime(when), "DATETIME_FORMAT")
 
 
 def _field_label(name: str) -> str:
@@ -119,7 +139,7 @@ def _field_label(name: str) -> str:
 
 def revisions_of(article):
     """The story's versions, newest first, each with its revision (who, when, comment)."""
-    return Version.objects.get_for_object(article).select_related("revision__user")
+    return Version.objects.get_for_object(article).select_related("revision__user__reporter")
 
 
 def version_at(article, version_number: int) -> Version | None:
@@ -136,7 +156,9 @@ def version_at(article, version_number: int) -> Version | None:
 @dataclass
 class FieldChange:
     label: str
-    rows: list = field(default_factory=list)  # (kind, html-safe-ready parts) for the template
+    #: {"kind": "same", "count": n} | {"kind": "changed", "parts": [(kind, words)]} | {"kind": "removed"|"added",
+    #: "text": text}, in order: what the template shows.
+    rows: list[dict] = field(default_factory=list)
 
 
 def paragraphs(html: str) -> list[str]:
@@ -167,67 +189,59 @@ def diff_paragraphs(old: list[str], new: list[str]) -> list[dict]:
         if op == "equal":
             rows.append({"kind": "same", "count": a2 - a1})
         elif op == "replace" and a2 - a1 == b2 - b1:
-            rows.extend(
-                {"kind": "changed", "parts": _word_diff(o, n)} for o, n in zip(old[a1:a2], new[b1:b2], strict=True)
-            )
+            pairs = zip(old[a1:a2], new[b1:b2], strict=True)
+            rows.extend({"kind": "changed", "parts": _word_diff(before, after)} for before, after in pairs)
         else:
             rows.extend({"kind": "removed", "text": text} for text in old[a1:a2])
             rows.extend({"kind": "added", "text": text} for text in new[b1:b2])
     return rows
 
 
-def _language_name(code):
-    return dict(settings.LANGUAGES)[code]
-
-
 def compare_states(old: dict, new: dict) -> list[FieldChange]:
-    """What changed between two story states (see ``state_of``), text field by field and language by language."""
+    """What changed between two story states (see ``_state``): the text word by word, per field and language,
+    then every other field of the form as its value before and after."""
     changes = []
     for name in CONTENT_FIELDS:
-        for code, _language in settings.LANGUAGES:
+        for code, language in settings.LANGUAGES:
             key = f"{name}_{code}"
             before, after = old["fields"].get(key) or "", new["fields"].get(key) or ""
             if before == after:
                 continue
-            label = f"{Article._meta.get_field(name).verbose_name} ({_language_name(code)})"
+            label = f"{Article._meta.get_field(name).verbose_name} ({language})"
             if name == "body":
                 rows = diff_paragraphs(paragraphs(before), paragraphs(after))
             else:
                 rows = [{"kind": "changed", "parts": _word_diff(before, after)}]
             changes.append(FieldChange(label=label, rows=rows))
-    for key, label in (
-        ("section", _("section")),
-        ("tags", _("tags")),
-        ("byline", _("byline")),
-        ("photos", _("photos")),
-        ("status", _("status")),
-    ):
-        if old["shown"][key] != new["shown"][key]:
-            changes.append(
-                FieldChange(
-                    label=label,
-                    rows=[{"kind": "removed", "text": old["shown"][key]}, {"kind": "added", "text": new["shown"][key]}],
-                )
-            )
+    for name in OTHER_FIELDS:
+        before, after = old["shown"][name], new["shown"][name]
+        if before != after:
+            rows = [{"kind": "removed", "text": before}, {"kind": "added", "text": after}]
+            changes.append(FieldChange(label=_other_field_label(name), rows=rows))
     return changes
+
+
+def _other_field_label(name: str) -> str:
+    if name == "photos":
+        return str(StoryPhoto._meta.verbose_name_plural)
+    if name == "byline":
+        return str(Byline._meta.verbose_name_plural)
+    return str(Article._meta.get_field(name).verbose_name)
 
 
 def state_of_version(version: Version) -> dict:
     """A kept revision as a comparable state: its fields, and its byline and photos as readers would name them."""
-    article_fields = version.field_dict
-    related = version.revision.version_set.exclude(pk=version.pk)
-    bylines = sorted(
-        (v.field_dict for v in related if v.content_type.model_class() is Byline),
-        key=lambda entry: (entry["order"], entry["id"]),
-    )
-    photos = sorted(
-        (v.field_dict for v in related if v.content_type.model_class() is StoryPhoto),
-        key=lambda entry: (entry["order"], entry["id"]),
-    )
+    related = version.revision.version_set.exclude(pk=version.pk).select_related("content_type")
+    parts = {Byline: [], StoryPhoto: []}
+    for part in related:
+        if part.content_type.model_class() in parts:
+            parts[part.content_type.model_class()].append(part.field_dict)
+    mine = [entry for entries in parts.values() for entry in entries if entry["article_id"] == version.field_dict["id"]]
+    in_order = sorted(mine, key=lambda entry: (entry["order"], entry["id"]))
     return _state(
-        article_fields,
-        reporter_ids=[entry["reporter_id"] for entry in bylines],
-        photo_ids=[entry["photo_id"] for entry in photos],
+        version.field_dict,
+        reporter_ids=[entry["reporter_id"] for entry in in_order if "reporter_id" in entry],
+        photo_ids=[entry["photo_id"] for entry in in_order if "photo_id" in entry],
     )
 
 
@@ -235,6 +249,7 @@ def state_of_article(article: Article) -> dict:
     """The story as it is now, comparable with a kept revision."""
     article_fields = {f.attname: getattr(article, f.attname) for f in article._meta.concrete_fields}
     article_fields["tags"] = list(article.tags.values_list("pk", flat=True))
+    article_fields["related_articles"] = list(article.related_articles.values_list("pk", flat=True))
     return _state(
         article_fields,
         reporter_ids=list(article.bylines.order_by("order", "pk").values_list("reporter_id", flat=True)),
@@ -243,23 +258,31 @@ def state_of_article(article: Article) -> dict:
 
 
 def _state(article_fields, *, reporter_ids, photo_ids) -> dict:
-    sections = {section.pk: str(section) for section in Section.objects.filter(pk=article_fields.get("section_id"))}
+    """A story's fields, with what the compare page shows of each field that is not text."""
     reporters = Reporter.objects.in_bulk(reporter_ids)
     photos = Photo.objects.in_bulk(photo_ids)
-    tags = Tag.objects.filter(pk__in=article_fields.get("tags") or [])
-    status = article_fields.get("status")
-    return {
-        "fields": article_fields,
-        "reporter_ids": reporter_ids,
-        "photo_ids": photo_ids,
-        "shown": {
-            "section": sections.get(article_fields.get("section_id"), "—"),
-            "tags": ", ".join(sorted(str(tag) for tag in tags)) or "—",
-            "byline": ", ".join(str(reporters[pk]) for pk in reporter_ids if pk in reporters) or "—",
-            "photos": ", ".join(str(photos[pk]) for pk in photo_ids if pk in photos) or "—",
-            "status": str(Article.Status(status).label) if status in Article.Status.values else "—",
-        },
+    section = Section.objects.filter(pk=article_fields.get("section_id")).first()
+    related = Article.objects.filter(pk__in=article_fields.get("related_articles") or [])
+
+    def names(objects):
+        return ", ".join(str(item) for item in objects) or "—"
+
+    shown = {
+        "section": str(section) if section else "—",
+        "tags": names(sorted(str(tag) for tag in Tag.objects.filter(pk__in=article_fields.get("tags") or []))),
+        "byline": names(reporters[pk] for pk in reporter_ids if pk in reporters),
+        "photos": names(photos[pk] for pk in photo_ids if pk in photos),
+        "related_articles": names(sorted(str(story) for story in related)),
+        "published_at": _moment(article_fields["published_at"]) if article_fields.get("published_at") else "—",
+        "comments_enabled": _("yes") if article_fields.get("comments_enabled") else _("no"),
     }
+    for name in ("status", "placement"):
+        value = article_fields.get(name)
+        shown[name] = str(dict(Article._meta.get_field(name).choices).get(value, "—"))
+    for name in ("slug", "placement_order", "legacy_id", "review_note"):
+        value = article_fields.get(name)
+        shown[name] = "—" if value in (None, "") else str(value)
+    return {"fields": article_fields, "reporter_ids": reporter_ids, "photo_ids": photo_ids, "shown": shown}
 
 
 # Two people editing one story
@@ -277,9 +300,9 @@ class EditConflict:
     against_form: bool
 
     @classmethod
-    def between(cls, base_version: int, current: Article, *, submitted: dict) -> "EditConflict":
+    def between(cls, base_version: int | None, current: Article, *, submitted: dict) -> "EditConflict":
         latest = revisions_of(current).first()
-        base = version_at(current, base_version)
+        base = version_at(current, base_version) if base_version is not None else None
         before = state_of_version(base) if base else _state_of_form(submitted, current)
         return cls(
             saved_by=display_name(latest.revision.user) if latest and latest.revision.user else _("Someone"),
@@ -295,32 +318,48 @@ def _state_of_form(cleaned_data: dict, current: Article) -> dict:
         for name in CONTENT_FIELDS
         for code, _language in settings.LANGUAGES
     }
-    section = cleaned_data.get("section")
-    fields["section_id"] = section.pk if section else current.section_id
-    fields["status"] = current.status
-    tags = cleaned_data.get("tags")
-    fields["tags"] = [tag.pk for tag in tags] if tags is not None else list(current.tags.values_list("pk", flat=True))
-    return _state(
-        fields,
-        reporter_ids=list(current.bylines.order_by("order", "pk").values_list("reporter_id", flat=True)),
-        photo_ids=list(current.story_photos.order_by("order", "pk").values_list("photo_id", flat=True)),
-    )
+    saved = state_of_article(current)
+    fields = {**saved["fields"], **fields}
+    for name in (
+        "slug",
+        "published_at",
+        "placement",
+        "placement_order",
+        "comments_enabled",
+        "legacy_id",
+        "review_note",
+    ):
+        if name in cleaned_data:
+            fields[name] = cleaned_data[name]
+    if cleaned_data.get("section"):
+        fields["section_id"] = cleaned_data["section"].pk
+    for name in ("tags", "related_articles"):
+        if cleaned_data.get(name) is not None:
+            fields[name] = [item.pk for item in cleaned_data[name]]
+    return _state(fields, reporter_ids=saved["reporter_ids"], photo_ids=saved["photo_ids"])
 
 
 # Restoring
 
 
-def restore_version(article: Article, version: Version, *, by) -> None:
+class StoryChangedMeanwhile(Exception):
+    """The story was saved after the person looked at what restoring would change."""
+
+
+def restore_version(article: Article, version: Version, *, by, seen_version: int) -> None:
     """Bring back a revision's text, byline, photos, section and tags, as a new revision.
 
     The workflow stays as it is now (status, approval, publication time, trash): restoring old words
     must not quietly unpublish or republish a story. Reporters and photos deleted since are left out.
+    ``seen_version`` is the story's version the person compared against; if it was saved since, nothing
+    happens (StoryChangedMeanwhile), as in the story form.
     """
     state = state_of_version(version)
     kept = state["fields"]
-    with transaction.atomic(), reversion.create_revision():
-        reversion.set_user(by)
-        reversion.set_comment(note("restored", date=version.revision.date_created.isoformat()))
+    with transaction.atomic(), revision_by(by, "restored", date=version.revision.date_created.isoformat()):
+        if not Article.objects.filter(pk=article.pk, version=seen_version).update(version=F("version")):
+            raise StoryChangedMeanwhile
+        article.refresh_from_db()
         for name in CONTENT_FIELDS:
             for code, _language in settings.LANGUAGES:
                 setattr(article, f"{name}_{code}", kept.get(f"{name}_{code}") or "")

@@ -5,11 +5,11 @@ import threading
 import pytest
 from django.db import connection
 from django.test import Client
-from django.utils.translation import gettext
 
 from articles.models import Article, StoryAutosave
 from articles.revisions import revisions_of
 from tests.admin_forms import story_form_data
+from tests.compare_pages import added
 from tests.conftest import make_article, make_user
 
 pytestmark = pytest.mark.django_db
@@ -43,7 +43,7 @@ def test_the_second_save_from_an_older_version_is_refused_showing_what_changed(e
     assert draft.title_en == "My draft about the library"
     page = response.content.decode()
     assert 'id="edit-conflict-title"' in page
-    assert "<ins>until 2 a.m.</ins>" in page  # what the editor changed
+    assert "until 2 a.m." in added(page)  # what the editor changed
     assert "The reporter&#x27;s new headline" in page  # the reporter's text is still in the form
     assert response.context["adminform"].form.conflict.saved_by == "editor"
 
@@ -220,13 +220,76 @@ def test_autosave_needs_post_and_csrf(reporter, draft):
     assert not StoryAutosave.objects.exists()
 
 
-def test_the_conflict_message_is_in_the_readers_language(editor_client, reporter_client, draft):
+def test_the_conflict_is_explained_in_the_persons_language(editor_client, reporter_client, draft):
     form = opened_form(reporter_client, draft)
     editor_client.post(change_url(draft), {**opened_form(editor_client, draft), "title_en": "Editor's"})
 
-    page = reporter_client.post(change_url(draft), form).content.decode()
+    korean = reporter_client.post(change_url(draft), form).content.decode()
+    english = reporter_client.post(f"/en{change_url(draft)}", form).content.decode()
 
-    assert gettext("Someone else saved this story while you were editing") in page
+    assert "편집하는 동안 다른 사람이 이 기사를 저장했습니다" in korean
+    assert "Someone else saved this story while you were editing" in english
+
+
+def test_a_save_without_the_forms_version_is_refused_not_trusted(editor_client, reporter_client, draft):
+    editor_client.post(change_url(draft), {**opened_form(editor_client, draft), "title_en": "Editor's headline"})
+    draft.refresh_from_db()
+    form = story_form_data(draft, title_en="From a tab opened before the update")
+    del form["base_version"]
+
+    response = reporter_client.post(change_url(draft), form)
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.conflict is not None
+    draft.refresh_from_db()
+    assert draft.title_en == "Editor's headline"
+
+
+def test_the_conflict_shows_changes_beyond_the_text(editor_client, reporter_client, draft):
+    form = opened_form(reporter_client, draft)
+    editor_client.post(change_url(draft), {**opened_form(editor_client, draft), "placement": "lead"})
+
+    response = reporter_client.post(change_url(draft), {**form, "title_en": "Reporter's"})
+
+    changes = response.context["adminform"].form.conflict.changes
+    assert [str(change.label) for change in changes] == [str(Article._meta.get_field("placement").verbose_name)]
+    assert str(Article.Placement.LEAD.label) in added(response.content.decode())
+
+
+def test_an_autosaved_byline_row_comes_back_with_the_text(reporter_client, draft, other_reporter):
+    form = opened_form(reporter_client, draft)
+    with_new_row = {**form, "bylines-TOTAL_FORMS": "2", "bylines-1-reporter": other_reporter.pk, "bylines-1-order": 1}
+    reporter_client.post(AUTOSAVE_URL, {**with_new_row, "_story": draft.pk, "title_en": "With a co-author"})
+
+    restored = reporter_client.get(change_url(draft), {"restore_autosave": "1"})
+
+    bylines = next(
+        formset for formset in restored.context["inline_admin_formsets"] if formset.formset.prefix == "bylines"
+    )
+    assert [row.form["reporter"].value() for row in bylines][:2] == [str(draft.byline[0].pk), str(other_reporter.pk)]
+    assert restored.context["adminform"].form["title_en"].value() == "With a co-author"
+
+
+def test_someone_who_may_only_read_the_story_is_not_announced(section, reporter, other_reporter, reporter_client):
+    story = make_article(section, reporter, status=Article.Status.PUBLISHED, created_by=reporter.user)
+    colleague = Client()
+    colleague.force_login(other_reporter.user)  # sees the published story read-only
+    colleague.get(change_url(story))
+
+    page = Client()
+    page.force_login(make_user("editor2", "Editors"))
+    notice = page.get(change_url(story)).content.decode()
+
+    assert str(other_reporter) not in notice[notice.index('id="others-editing"') :][:400]
+
+
+def test_leaving_the_page_takes_ones_name_off_the_notice(editor_client, reporter_client, draft, reporter):
+    reporter_client.get(change_url(draft))
+    reporter_client.post(AUTOSAVE_URL, {"_story": draft.pk, "_leaving": "1"})
+
+    answer = editor_client.post(AUTOSAVE_URL, {"_story": draft.pk, "_presence_only": "1"}).json()
+
+    assert answer == {"others": []}
 
 
 @pytest.mark.postgresql

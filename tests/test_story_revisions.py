@@ -11,6 +11,7 @@ from reversion.models import Version
 from articles.models import Article, Byline, Reporter, Section, Tag
 from articles.revisions import describe_note, revisions_of
 from tests.admin_forms import story_form_data
+from tests.compare_pages import added, removed
 from tests.conftest import make_article
 
 pytestmark = pytest.mark.django_db
@@ -26,6 +27,11 @@ def compare_url(article):
 
 def restore_url(article, version):
     return f"/admin/articles/article/{article.pk}/revisions/{version.pk}/restore/"
+
+
+def seen(article) -> dict:
+    """The restore question's form: the story's version as the person saw it."""
+    return {"version": Article.objects.get(pk=article.pk).version}
 
 
 # Every save path
@@ -71,13 +77,31 @@ def test_a_save_from_the_shell_keeps_a_revision(draft):
     assert revisions_of(draft).first().field_dict["subtitle_en"] == "Open 24 hours during exams"
 
 
-def test_workflow_steps_keep_revisions(draft, editor):
+def test_changing_tags_or_the_byline_from_the_shell_keeps_revisions(draft, other_reporter):
+    tag = Tag.objects.create(name="Exams", slug="exams")
+    counts = [revisions_of(draft).count()]
+
+    draft.tags.add(tag)
+    counts.append(revisions_of(draft).count())
+    draft.reporters.add(other_reporter)
+    counts.append(revisions_of(draft).count())
+    Byline.objects.filter(article=draft, reporter=other_reporter).delete()
+    counts.append(revisions_of(draft).count())
+
+    assert counts == [counts[0], counts[0] + 1, counts[0] + 2, counts[0] + 3]
+    assert revisions_of(draft)[2].field_dict["tags"] == [tag.pk]
+
+
+def test_workflow_steps_keep_revisions_with_who_took_them(draft, editor):
     before = revisions_of(draft).count()
 
     draft.publish(by=editor)
 
+    latest = revisions_of(draft).first()
     assert revisions_of(draft).count() == before + 1
-    assert revisions_of(draft).first().field_dict["status"] == Article.Status.PUBLISHED
+    assert latest.field_dict["status"] == Article.Status.PUBLISHED
+    assert latest.revision.user == editor
+    assert describe_note(latest.revision.comment) == gettext("Approve and publish")
 
 
 def test_a_management_command_keeps_revisions():
@@ -122,7 +146,7 @@ def test_another_reporter_sees_no_history_of_a_published_story(section, reporter
     assert page.status_code == 200
     assert 'id="revisions-title"' not in page.content.decode()
     assert client.get(compare_url(story), {"old": version.pk}).status_code == 403
-    assert client.post(restore_url(story, version)).status_code == 403
+    assert client.post(restore_url(story, version), seen(story)).status_code == 403
 
 
 # Compare
@@ -137,8 +161,8 @@ def test_compare_shows_changed_words_per_field_and_language(editor_client, draft
 
     page = editor_client.get(compare_url(draft), {"old": older.pk, "new": newer.pk}).content.decode()
 
-    assert "<ins>new</ins>" in page
-    assert "<ins>Coffee is free after midnight.</ins>" in page
+    assert "new" in added(page)
+    assert "Coffee is free after midnight." in added(page)
     assert ngettext("… %(count)s unchanged paragraph …", "…", 1) % {"count": 1} in page
     assert "중앙도서관이 밤새 문을 엽니다." in page
     assert page.count("<dt>") == 3  # English headline, English body, Korean body
@@ -150,7 +174,7 @@ def test_compare_with_the_story_as_it_is_now(editor_client, draft):
 
     page = editor_client.get(compare_url(draft), {"old": first.pk, "new": "current"}).content.decode()
 
-    assert "<ins>Changed without a revision</ins>" in page
+    assert "Changed without a revision" in added(page)
 
 
 def test_compare_escapes_the_text(editor_client, draft):
@@ -167,9 +191,10 @@ def test_compare_escapes_the_text(editor_client, draft):
 def test_compare_needs_two_revisions_of_this_story(editor_client, draft, section):
     other = make_article(section)
 
-    response = editor_client.get(compare_url(draft), {"old": revisions_of(other).first().pk})
+    response = editor_client.get(compare_url(draft), {"old": revisions_of(other).first().pk}, follow=True)
 
-    assert response.status_code == 302
+    assert response.redirect_chain[-1][0] == f"/admin/articles/article/{draft.pk}/change/"
+    assert gettext("Choose two revisions of this story to compare.") in response.content.decode()
 
 
 # Restore
@@ -199,10 +224,10 @@ def test_restoring_brings_back_text_byline_section_and_tags_as_a_new_revision(
     count = revisions_of(story).count()
 
     confirm = editor_client.get(restore_url(story, original))
-    response = editor_client.post(restore_url(story, original))
+    response = editor_client.post(restore_url(story, original), seen(story))
 
     assert confirm.status_code == 200
-    assert "<del>Second</del>" in confirm.content.decode()
+    assert "Second" in removed(confirm.content.decode())
     assert response.status_code == 302
     story.refresh_from_db()
     assert (story.title_en, story.body_en, story.section) == ("First headline", "<p>First body.</p>", section)
@@ -218,7 +243,7 @@ def test_restoring_keeps_the_workflow_as_it_is(editor_client, draft, editor):
     draft_revision = revisions_of(draft).first()
     draft.publish(by=editor)
 
-    editor_client.post(restore_url(draft, draft_revision))
+    editor_client.post(restore_url(draft, draft_revision), seen(draft))
 
     draft.refresh_from_db()
     assert draft.status == Article.Status.PUBLISHED
@@ -231,7 +256,7 @@ def test_restoring_leaves_out_a_reporter_deleted_since(editor_client, section, r
     Byline.objects.filter(reporter=temporary).delete()
     temporary.delete()
 
-    response = editor_client.post(restore_url(story, kept))
+    response = editor_client.post(restore_url(story, kept), seen(story))
 
     assert response.status_code == 302
     assert story.byline == [reporter]
@@ -241,7 +266,20 @@ def test_a_reporter_cannot_restore_a_story_in_review(reporter_client, draft, rep
     kept = revisions_of(draft).first()
     draft.submit_for_review(by=reporter.user)
 
-    assert reporter_client.post(restore_url(draft, kept)).status_code == 403
+    assert reporter_client.post(restore_url(draft, kept), seen(draft)).status_code == 403
+
+
+def test_restore_is_refused_when_the_story_was_saved_after_the_question(editor_client, draft):
+    kept = revisions_of(draft).first()
+    question = seen(draft)
+    draft.title_en = "Saved by someone else meanwhile"
+    draft.save()
+
+    response = editor_client.post(restore_url(draft, kept), question)
+
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert draft.title_en == "Saved by someone else meanwhile"
 
 
 def test_restore_needs_post(editor_client, draft):

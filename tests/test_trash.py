@@ -4,13 +4,16 @@ Its public address answers 410 Gone from the moment it is deleted."""
 from datetime import timedelta
 
 import pytest
+import reversion
 import time_machine
 from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
+from django.utils.translation import gettext
+from reversion.models import Revision, Version
 
 from articles.models import Article, Comment, RemovedStory
-from articles.revisions import revisions_of
+from articles.revisions import describe_note, revisions_of
 from tests.conftest import make_article
 
 pytestmark = pytest.mark.django_db
@@ -34,7 +37,8 @@ def test_deleting_asks_then_moves_the_story_to_the_trash(editor_client, story, e
     response = editor_client.post(delete_url(story), {"post": "yes"})
 
     assert question.status_code == 200
-    assert "30" in question.content.decode()
+    assert question.context["trash_days"] == 30
+    assert "30" in question.content.decode().split('id="content"')[1]
     assert response.status_code == 302
     story.refresh_from_db()
     assert story.in_trash
@@ -106,14 +110,71 @@ def test_deleting_for_good_asks_first_then_keeps_only_the_410(editor_client, edi
     assert Client().get("/news/articleView.html?idxno=4242").status_code == 410
 
 
-def test_emptying_the_trash_deletes_only_what_is_in_it(editor_client, editor, story, section):
+def test_emptying_the_trash_deletes_what_the_question_listed_and_nothing_else(editor_client, editor, story, section):
     kept = make_article(section, title_en="Not deleted")
+    story.move_to_trash(by=editor)
+    question = editor_client.post(TRASH_URL, {"action": "empty"})
+    listed = [str(item.pk) for item in question.context["stories"]]
+    trashed_meanwhile = make_article(section, title_en="Trashed by someone else after the question")
+    trashed_meanwhile.move_to_trash(by=editor)
+
+    editor_client.post(TRASH_URL, {"action": "delete", "story": listed, "confirmed": "1"})
+
+    assert listed == [str(story.pk)]
+    assert not Article.objects.filter(pk=story.pk).exists()
+    assert Article.objects.in_trash().filter(pk=trashed_meanwhile.pk).exists()
+    assert Article.objects.filter(pk=kept.pk).exists()
+
+
+def test_a_confirmation_without_stories_deletes_nothing(editor_client, editor, story):
     story.move_to_trash(by=editor)
 
     editor_client.post(TRASH_URL, {"action": "empty", "confirmed": "1"})
 
-    assert not Article.objects.filter(pk=story.pk).exists()
-    assert Article.objects.filter(pk=kept.pk).exists()
+    assert Article.objects.filter(pk=story.pk).exists()
+
+
+def test_a_deleted_draft_was_never_public_so_its_address_stays_404(client, editor, section, reporter):
+    draft = make_article(section, reporter)
+    draft.move_to_trash(by=editor)
+    assert client.get(f"/news/{draft.pk}/").status_code == 404
+
+    Article.objects.in_trash().delete_for_good()
+
+    assert client.get(f"/news/{draft.pk}/").status_code == 404
+    assert not RemovedStory.objects.exists()
+
+
+def test_moving_to_the_trash_and_back_are_revisions_by_the_editor(editor_client, editor, story):
+    editor_client.post(delete_url(story), {"post": "yes"})
+    trashed = revisions_of(story).first()
+    editor_client.post(TRASH_URL, {"action": "restore", "story": [story.pk]})
+    restored = revisions_of(story).first()
+
+    assert (trashed.revision.user, describe_note(trashed.revision.comment)) == (editor, gettext("Moved to the trash."))
+    assert (restored.revision.user, describe_note(restored.revision.comment)) == (
+        editor,
+        gettext("Restored from the trash."),
+    )
+
+
+def test_deleting_for_good_forgets_the_storys_revisions_but_not_others_in_the_same_revision(
+    editor, story, section, reporter
+):
+    neighbour = make_article(section, reporter, title_en="Imported with it")
+    with reversion.create_revision():  # as an archive import keeps many stories in one revision
+        reversion.add_to_revision(story)
+        reversion.add_to_revision(neighbour)
+    story_revisions = set(Version.objects.get_for_object(story).values_list("revision_id", flat=True))
+    story.move_to_trash(by=editor)
+
+    Article.objects.in_trash().delete_for_good()
+
+    assert not Version.objects.get_for_object(story).exists()
+    leftovers = Version.objects.filter(revision_id__in=story_revisions)
+    assert all(str(story.pk) not in version.serialized_data.split('"article": ')[-1][:12] for version in leftovers)
+    assert revisions_of(neighbour).count() >= 2
+    assert not Revision.objects.filter(version__isnull=True).exists()
 
 
 def test_only_editors_empty_the_trash(reporter_client, editor, story):

@@ -11,16 +11,18 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.datastructures import MultiValueDict
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from articles import editing
 from articles.models import PUBLISH_PERMISSION, Article
+from articles.models.history import note
 from articles.revisions import (
+    StoryChangedMeanwhile,
     compare_states,
     describe_note,
-    note,
     restore_version,
     revisions_of,
     state_of_article,
@@ -31,7 +33,14 @@ from articles.revisions import (
 REVISIONS_LISTED = 50
 
 
-class StoryHistoryMixin:
+class NewsroomPagesMixin:
+    def newsroom_page(self, request, template, title, **context):
+        """One of the story admin's own pages, in the admin's frame."""
+        context = {**self.admin_site.each_context(request), "opts": self.model._meta, "title": title, **context}
+        return TemplateResponse(request, f"admin/articles/article/{template}", context)
+
+
+class StoryHistoryMixin(NewsroomPagesMixin):
     """Revisions, autosave and presence for the story admin."""
 
     def get_urls(self):
@@ -66,12 +75,14 @@ class StoryHistoryMixin:
     def editing_context(self, request, obj) -> dict:
         """What the story form shows around itself: others editing, an autosave to offer, the history."""
         user = request.user
-        restoring = request.method == "GET" and "restore_autosave" in request.GET
+        restoring = self.autosave_to_restore(request, obj) is not None
+        may_edit = self.has_change_permission(request, obj) if obj else self.has_add_permission(request)
         context = {
             "autosave_offer": None if restoring or request.method == "POST" else editing.autosave_for(obj, user),
             "autosave_restored": restoring,
             "autosave_delay": settings.STORY_AUTOSAVE_SECONDS,
-            "others_editing": editing.note_editing(obj.pk, user) if obj else [],
+            # Only people who may change the story count as having it open: a reader of it can overwrite nothing.
+            "others_editing": editing.note_editing(obj.pk, user) if obj and may_edit else [],
         }
         if obj and self.may_see_history(request, obj):
             context["revisions"] = [
@@ -80,10 +91,19 @@ class StoryHistoryMixin:
             context["story_events"] = list(obj.events.select_related("by__reporter"))
         return context
 
+    # Bringing an autosave back: the form's fields and its bylines and photos, as they were typed.
+
+    def autosave_to_restore(self, request, obj):
+        if request.method != "GET" or "restore_autosave" not in request.GET:
+            return None
+        if not hasattr(request, "_story_autosave"):
+            request._story_autosave = editing.autosave_for(obj, request.user)
+        return request._story_autosave
+
     def get_form(self, request, obj=None, **kwargs):
         form_class = super().get_form(request, obj, **kwargs)
-        autosave = editing.autosave_for(obj, request.user) if "restore_autosave" in request.GET else None
-        if autosave is None or request.method != "GET":
+        autosave = self.autosave_to_restore(request, obj)
+        if autosave is None:
             return form_class
         initial = {**editing.form_initial(autosave, form_class), "base_version": autosave.base_version}
 
@@ -94,9 +114,19 @@ class StoryHistoryMixin:
 
         return RestoredForm
 
+    def get_formset_kwargs(self, request, obj, inline, prefix):
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        autosave = self.autosave_to_restore(request, obj)
+        if autosave is not None and f"{prefix}-TOTAL_FORMS" in autosave.data:
+            # The rows as they were typed, shown for checking (and their problems, if any) before saving.
+            kwargs["data"] = MultiValueDict(autosave.data)
+        return kwargs
+
     def after_save(self, request, article, change):
         """The form's work is saved: its autosave (a new story's, for a new one) is no longer needed."""
         editing.discard_autosave(article if change else None, request.user)
+        if "_continue" not in request.POST:
+            editing.stop_editing(article.pk, request.user)
 
     def revision_note(self, form, formsets, workflow_action, change) -> str:
         if workflow_action:
@@ -113,17 +143,17 @@ class StoryHistoryMixin:
         if request.method != "POST":
             return JsonResponse({"error": "POST only"}, status=405)
         story_id = request.POST.get("_story") or None
-        article = self._editable_story(request, story_id) if story_id else None
+        article = self._story_for(request, story_id, self.has_change_permission) if story_id else None
         if article is None and not self.has_add_permission(request):
             raise PermissionDenied
         if request.POST.get("_discard"):
             editing.discard_autosave(article, request.user)
             messages.info(request, _("The unsaved text was discarded."))
-            return redirect(
-                reverse("admin:articles_article_change", args=[article.pk])
-                if article
-                else reverse("admin:articles_article_add")
-            )
+            return redirect(self._form_url(article))
+        if request.POST.get("_leaving"):
+            if article:
+                editing.stop_editing(article.pk, request.user)
+            return JsonResponse({})
         others = editing.note_editing(article.pk, request.user) if article else []
         if request.POST.get("_presence_only"):
             return JsonResponse({"others": others})
@@ -137,70 +167,70 @@ class StoryHistoryMixin:
             {"saved_at": saved_at.isoformat(), "saved_at_display": date_format(saved_at, "H:i:s"), "others": others}
         )
 
-    def _editable_story(self, request, object_id):
+    @staticmethod
+    def _form_url(article) -> str:
+        if article is None:
+            return reverse("admin:articles_article_add")
+        return reverse("admin:articles_article_change", args=[article.pk])
+
+    def _story_for(self, request, object_id, allowed):
+        """The story the URL names, if it is in the person's newsroom (404) and ``allowed(request, story)`` (403)."""
         article = self.get_object(request, unquote(str(object_id)))
         if article is None:
             raise Http404
-        if not self.has_change_permission(request, article):
+        if not allowed(request, article):
             raise PermissionDenied
         return article
 
     # Revisions: compare any two, restore one (as a new revision).
 
-    def _story_with_history(self, request, object_id):
-        article = self.get_object(request, unquote(object_id))
-        if article is None:
-            raise Http404
-        if not self.may_see_history(request, article):
-            raise PermissionDenied
-        return article
-
     def compare_view(self, request, object_id):
-        article = self._story_with_history(request, object_id)
+        article = self._story_for(request, object_id, self.may_see_history)
         versions = {str(version.pk): version for version in revisions_of(article)}
         old_id, new_id = request.GET.get("old", ""), request.GET.get("new", "current")
         if old_id not in versions or (new_id != "current" and new_id not in versions):
             messages.error(request, _("Choose two revisions of this story to compare."))
             return redirect("admin:articles_article_change", article.pk)
         old, new = versions[old_id], versions.get(new_id)
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.model._meta,
-            "original": article,
-            "title": _("Compare revisions of “%(story)s”") % {"story": article},
-            "old": old,
-            "new": new,
-            "changes": compare_states(
-                state_of_version(old), state_of_version(new) if new else state_of_article(article)
-            ),
-            "can_restore": self.has_change_permission(request, article),
-        }
-        return TemplateResponse(request, "admin/articles/article/compare.html", context)
+        new_state = state_of_version(new) if new else state_of_article(article)
+        return self.newsroom_page(
+            request,
+            "compare.html",
+            _("Compare revisions of “%(story)s”") % {"story": article},
+            original=article,
+            old=old,
+            new=new,
+            changes=compare_states(state_of_version(old), new_state),
+            can_restore=self.has_change_permission(request, article),
+        )
 
     def restore_view(self, request, object_id, version_id):
-        article = self._story_with_history(request, object_id)
+        article = self._story_for(request, object_id, self.may_see_history)
         if not self.has_change_permission(request, article):
             raise PermissionDenied
         version = revisions_of(article).filter(pk=version_id).first()
         if version is None:
             raise Http404
+        when = date_format(timezone.localtime(version.revision.date_created), "DATETIME_FORMAT")
         if request.method == "POST":
-            restore_version(article, version, by=request.user)
-            when = date_format(timezone.localtime(version.revision.date_created), "DATETIME_FORMAT")
+            try:
+                restore_version(article, version, by=request.user, seen_version=int(request.POST.get("version", -1)))
+            except (StoryChangedMeanwhile, ValueError):
+                messages.error(request, _("The story was saved while you were looking: check what restoring changes."))
+                return redirect(request.path)
             messages.success(request, _("The revision of %(when)s was restored, as a new revision.") % {"when": when})
             return redirect("admin:articles_article_change", article.pk)
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.model._meta,
-            "original": article,
-            "title": _("Restore a revision of “%(story)s”") % {"story": article},
-            "version": version,
-            "changes": compare_states(state_of_article(article), state_of_version(version)),
-        }
-        return TemplateResponse(request, "admin/articles/article/restore.html", context)
+        return self.newsroom_page(
+            request,
+            "restore.html",
+            _("Restore a revision of “%(story)s”") % {"story": article},
+            original=article,
+            version=version,
+            changes=compare_states(state_of_article(article), state_of_version(version)),
+        )
 
 
-class StoryTrashMixin:
+class StoryTrashMixin(NewsroomPagesMixin):
     """Deleting a story moves it to the trash; editors restore it from there or delete it for good."""
 
     def delete_view(self, request, object_id, extra_context=None):
@@ -254,36 +284,37 @@ class StoryTrashMixin:
         in_trash = Article.objects.in_trash()
         if request.method == "POST":
             return self._act_on_trash(request, in_trash)
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.model._meta,
-            "title": _("Trash"),
-            "stories": in_trash.select_related("section", "deleted_by").order_by("-deleted_at"),
-            "trash_days": settings.STORY_TRASH_DAYS,
-        }
-        return TemplateResponse(request, "admin/articles/article/trash.html", context)
+        return self.newsroom_page(
+            request,
+            "trash.html",
+            _("Trash"),
+            stories=in_trash.select_related("section", "deleted_by").order_by("-deleted_at"),
+            trash_days=settings.STORY_TRASH_DAYS,
+        )
 
     def _act_on_trash(self, request, in_trash):
-        chosen = in_trash.filter(pk__in=[pk for pk in request.POST.getlist("story") if pk.isdigit()])
         action = request.POST.get("action")
-        if action == "restore":
-            for article in chosen:
+        chosen = in_trash.filter(pk__in=[pk for pk in request.POST.getlist("story") if pk.isdigit()])
+        if action == "empty" and "confirmed" not in request.POST:
+            chosen = in_trash  # the question lists them all; only those listed are deleted once confirmed
+        stories = list(chosen)
+        if action not in {"restore", "delete", "empty"} or not stories:
+            messages.warning(request, _("Choose the stories first."))
+        elif action == "restore":
+            for article in stories:
                 article.restore_from_trash(by=request.user)
-            messages.success(request, _("Restored %(count)d stories.") % {"count": len(chosen)})
-        elif action in {"delete", "empty"}:
-            doomed = in_trash if action == "empty" else chosen
-            if "confirmed" not in request.POST:
-                return self._confirm_deletion(request, action, doomed)
-            count = doomed.delete_for_good()
-            messages.success(request, _("Deleted %(count)d stories for good.") % {"count": count})
+            messages.success(
+                request,
+                ngettext("Restored %(count)d story.", "Restored %(count)d stories.", len(stories))
+                % {"count": len(stories)},
+            )
+        elif "confirmed" not in request.POST:
+            return self.newsroom_page(request, "trash_confirm.html", _("Delete for good?"), stories=stories)
+        else:
+            count = chosen.delete_for_good()
+            messages.success(
+                request,
+                ngettext("Deleted %(count)d story for good.", "Deleted %(count)d stories for good.", count)
+                % {"count": count},
+            )
         return redirect("admin:articles_article_trash")
-
-    def _confirm_deletion(self, request, action, doomed):
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.model._meta,
-            "title": _("Delete for good?"),
-            "action": action,
-            "stories": doomed.select_related("section").order_by("-deleted_at"),
-        }
-        return TemplateResponse(request, "admin/articles/article/trash_confirm.html", context)

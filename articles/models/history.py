@@ -3,10 +3,29 @@
 The text itself is kept by django-reversion (see articles.revisions).
 """
 
+import json
+from contextlib import contextmanager
+
+import reversion
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+
+def note(kind: str, **details) -> str:
+    """A revision's note as stored: its kind and details, worded only when shown (articles.revisions.describe_note),
+    so that each person reads it in their own language, as Django's admin history does."""
+    return json.dumps({"kind": kind, **details})
+
+
+@contextmanager
+def revision_by(user, kind: str, **details):
+    """Whatever is saved inside is one revision by ``user`` with this note (or part of the revision already open)."""
+    with reversion.create_revision():
+        reversion.set_user(user)
+        reversion.set_comment(note(kind, **details))
+        yield
 
 
 class StoryEvent(models.Model):

@@ -1,5 +1,6 @@
 """Stories and how they are organised: sections, tags, bylines, and the newsroom workflow."""
 
+import json
 from datetime import timedelta
 
 from django.conf import settings
@@ -14,7 +15,7 @@ from django.utils.text import slugify
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from articles.models.history import RemovedStory, StoryEvent
+from articles.models.history import RemovedStory, StoryEvent, revision_by
 from articles.models.people import Reporter
 from articles.richtext import PlainTextOf, StoryBodyField
 from articles.search import update_search_documents
@@ -65,6 +66,35 @@ def forget_navigation() -> None:
     transaction.on_commit(lambda: cache.delete(NAVIGATION_CACHE_KEY))
 
 
+def forget_revisions(article_ids) -> None:
+    """Delete the stories' kept revisions: their versions, their bylines' and photos' versions in the same
+    revisions, and the revisions left empty (an import's revision holds many stories: those stay)."""
+    from reversion.models import Revision, Version
+
+    ids = {str(pk) for pk in article_ids}
+    story_versions = Version.objects.filter(content_type__app_label="articles", content_type__model="article")
+    story_versions = story_versions.filter(object_id__in=ids)
+    revision_ids = set(story_versions.values_list("revision_id", flat=True))
+    story_versions.delete()
+    parts = Version.objects.filter(
+        revision_id__in=revision_ids,
+        content_type__app_label="articles",
+        content_type__model__in=["byline", "storyphoto"],
+    )
+    Version.objects.filter(
+        pk__in=[part.pk for part in parts.only("pk", "serialized_data") if _article_of(part) in ids]
+    ).delete()
+    Revision.objects.filter(pk__in=revision_ids, version__isnull=True).delete()
+
+
+def _article_of(part_version) -> str:
+    """The story a kept byline or photo belongs to, read from its serialized data (the story may be gone)."""
+    try:
+        return str(json.loads(part_version.serialized_data)[0]["fields"]["article"])
+    except (ValueError, LookupError, TypeError):
+        return ""
+
+
 class Tag(models.Model):
     name = models.CharField(_("name"), max_length=60)
     slug = models.SlugField(_("slug"), max_length=80, unique=True, allow_unicode=True)
@@ -98,16 +128,22 @@ class ArticleQuerySet(models.QuerySet):
 
     @transaction.atomic
     def delete_for_good(self) -> int:
-        """Delete these stories with their comments and kept revisions; their addresses answer 410 from then on."""
-        from reversion.models import Version
-
-        gone = list(self.values_list("pk", "legacy_id"))
+        """Delete these stories with their comments and kept revisions. The addresses of those readers could
+        see answer 410 Gone from then on (a draft's never existed for readers: 404)."""
+        gone = list(self.values_list("pk", "legacy_id", "status", "published_at", "deleted_at"))
+        now = timezone.now()
         RemovedStory.objects.bulk_create(
-            [RemovedStory(article_id=pk, legacy_id=legacy_id) for pk, legacy_id in gone], ignore_conflicts=True
+            [
+                RemovedStory(article_id=pk, legacy_id=legacy_id)
+                for pk, legacy_id, status, published_at, deleted_at in gone
+                if status == Article.Status.PUBLISHED and published_at and published_at <= (deleted_at or now)
+            ],
+            ignore_conflicts=True,
         )
-        Version.objects.get_for_model(Article).filter(object_id__in=[str(pk) for pk, _legacy in gone]).delete()
-        Article.objects.filter(pk__in=[pk for pk, _legacy in gone]).delete()
-        return len(gone)
+        ids = [pk for pk, *_rest in gone]
+        forget_revisions(ids)
+        Article.objects.filter(pk__in=ids).delete()
+        return len(ids)
 
     def in_newsroom_of(self, user):
         """The stories a staff member may see in the admin.
@@ -276,11 +312,13 @@ class Article(models.Model):
 
     @classmethod
     def was_deleted(cls, **lookup) -> bool:
-        """Whether the story found by ``lookup`` (pk= or legacy_id=) was deleted: in the trash or emptied from it."""
+        """Whether the story found by ``lookup`` (pk= or legacy_id=) was public and then deleted: it is in the
+        trash or was emptied from it."""
         removed_lookup = {"article_id": lookup["pk"]} if "pk" in lookup else lookup
-        return (
-            cls.objects.in_trash().filter(**lookup).exists() or RemovedStory.objects.filter(**removed_lookup).exists()
+        once_public = cls.objects.in_trash().filter(
+            status=cls.Status.PUBLISHED, published_at__lte=models.F("deleted_at"), **lookup
         )
+        return once_public.exists() or RemovedStory.objects.filter(**removed_lookup).exists()
 
     def get_preview_url(self):
         return reverse("articles:preview", kwargs={"pk": self.pk})
@@ -340,7 +378,8 @@ class Article(models.Model):
         if self.status not in self.REPORTER_EDITABLE:
             raise ValidationError(_("Only a draft or a returned story can be submitted for review."))
         self.status = self.Status.REVIEW
-        self.save(update_fields=["status", "updated_at"])
+        with revision_by(by, "workflow", action="_submit_for_review"):
+            self.save(update_fields=["status", "updated_at"])
         self._record(StoryEvent.Action.SUBMITTED, by)
 
     def publish(self, *, by, at=None) -> None:
@@ -350,7 +389,8 @@ class Article(models.Model):
         self.status = self.Status.PUBLISHED
         self.published_at = at if at and at > now else now
         self.approved_by = by
-        self.save(update_fields=["status", "published_at", "approved_by", "updated_at"])
+        with revision_by(by, "workflow", action="_publish"):
+            self.save(update_fields=["status", "published_at", "approved_by", "updated_at"])
         scheduled = self.published_at > now
         self._record(StoryEvent.Action.SCHEDULED if scheduled else StoryEvent.Action.PUBLISHED, by, self.published_at)
 
@@ -362,7 +402,8 @@ class Article(models.Model):
             raise ValidationError(_("Unpublish the story before returning it."))
         self.status = self.Status.RETURNED
         self.review_note = note.strip()
-        self.save(update_fields=["status", "review_note", "updated_at"])
+        with revision_by(by, "workflow", action="_return"):
+            self.save(update_fields=["status", "review_note", "updated_at"])
         self._record(StoryEvent.Action.RETURNED, by, note=self.review_note)
 
     def unpublish(self, *, by) -> None:
@@ -371,7 +412,8 @@ class Article(models.Model):
         if self.status != self.Status.PUBLISHED:
             raise ValidationError(_("Only a published story can be unpublished."))
         self.status = self.Status.REVIEW
-        self.save(update_fields=["status", "updated_at"])
+        with revision_by(by, "workflow", action="_unpublish"):
+            self.save(update_fields=["status", "updated_at"])
         self._record(StoryEvent.Action.UNPUBLISHED, by)
 
     # The trash: a deleted story can be restored for STORY_TRASH_DAYS, then it is gone for good.
@@ -390,7 +432,8 @@ class Article(models.Model):
             return
         self.deleted_at = timezone.now()
         self.deleted_by = by
-        self.save(update_fields=["deleted_at", "deleted_by", "updated_at"])
+        with revision_by(by, "trashed"):
+            self.save(update_fields=["deleted_at", "deleted_by", "updated_at"])
         self._record(StoryEvent.Action.TRASHED, by)
 
     def restore_from_trash(self, *, by) -> None:
@@ -399,7 +442,8 @@ class Article(models.Model):
             return
         self.deleted_at = None
         self.deleted_by = None
-        self.save(update_fields=["deleted_at", "deleted_by", "updated_at"])
+        with revision_by(by, "untrashed"):
+            self.save(update_fields=["deleted_at", "deleted_by", "updated_at"])
         self._record(StoryEvent.Action.RESTORED, by)
 
     def _record(self, action, by, at=None, note=""):

@@ -30,6 +30,10 @@ def test_unsaved_text_comes_back_after_the_tab_was_closed(live_server, browser, 
     page = signed_in_page(browser, live_server.url, reporter.user.username, errors)
     open_story_form(page, story)
     expect(page.locator(".autosave-offer")).to_contain_text("Unsaved changes")
+    # Typing before choosing must not replace the copy on offer.
+    page.locator("#id_title_en").fill("Typed before choosing")
+    page.wait_for_timeout(2500)
+    assert StoryAutosave.objects.get().data["title_en"] == ["Dormitory fees rise by 4 percent"]
     page.get_by_role("link", name="Bring back the unsaved text").click()
     page.locator("#modeltranslation-main-switch").select_option("en")
     expect(page.locator("#id_title_en")).to_have_value("Dormitory fees rise by 4 percent")

@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
-from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from articles.models import Article
 
@@ -15,6 +15,10 @@ class Command(BaseCommand):
         in_trash = Article.objects.in_trash()
         deleted = (in_trash if options["all"] else in_trash.trash_expired()).delete_for_good()
         self.stdout.write(
-            _("Deleted %(count)d stories for good (kept in the trash %(days)d days).")
+            ngettext(
+                "Deleted %(count)d story for good (kept in the trash %(days)d days).",
+                "Deleted %(count)d stories for good (kept in the trash %(days)d days).",
+                deleted,
+            )
             % {"count": deleted, "days": settings.STORY_TRASH_DAYS}
         )

@@ -87,6 +87,12 @@ class Command(BaseCommand):
                 files,
             )
         line %= counts
+        if summary.counts[Outcome.SKIPPED]:
+            line += " " + ngettext(
+                "%(skipped)d was left out: the newsroom deleted its story.",
+                "%(skipped)d were left out: the newsroom deleted their stories.",
+                summary.counts[Outcome.SKIPPED],
+            ) % {"skipped": summary.counts[Outcome.SKIPPED]}
         if summary.new_reporters:
             line += " " + _("New reporters: %(names)s.") % {"names": ", ".join(summary.new_reporters)}
         return line
@@ -111,6 +117,12 @@ class Command(BaseCommand):
             line, stream = (
                 _("%(file)s: skipped. %(reason)s") % {"file": result.source, "reason": result.reason},
                 self.stderr,
+            )
+        elif result.outcome == Outcome.SKIPPED:
+            line, stream = (
+                _("%(file)s: left out: %(headline)s. %(reason)s")
+                % {"file": result.source, "headline": result.headline, "reason": result.reason},
+                self.stdout,
             )
         elif self.verbosity >= 2 or (self.dry_run and result.outcome != Outcome.UNCHANGED):
             line, stream = self.outcome_line(result), self.stdout

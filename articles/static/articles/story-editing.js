@@ -11,6 +11,8 @@ document.addEventListener("DOMContentLoaded", function () {
   var status = document.getElementById("autosave-status");
   var others = document.getElementById("others-editing");
   var delay = (parseInt(config.dataset.delay, 10) || 3) * 1000;
+  // While an earlier autosave is offered back, saving this page's text would replace it: wait for a choice.
+  var offerPending = "offerPending" in config.dataset;
   var HEARTBEAT = 30000;
 
   function snapshot() {
@@ -48,18 +50,30 @@ document.addEventListener("DOMContentLoaded", function () {
   function autosave() {
     var current = snapshot();
     if (current !== seen) { seen = current; changedAt = Date.now(); }
-    if (submitting || sending || current === saved || Date.now() - changedAt < delay) return;
+    if (offerPending || submitting || sending || current === saved || Date.now() - changedAt < delay) return;
     sending = true;
     post({}).then(function (data) {
       saved = current;
+      status.removeAttribute("role");
       status.textContent = config.dataset.savedText.replace("{time}", data.saved_at_display);
       showOthers(data.others);
     }).catch(function () {
+      status.setAttribute("role", "alert");  // only a failure is worth interrupting someone typing
       status.textContent = config.dataset.failedText;
     }).then(function () { sending = false; });
   }
 
   form.addEventListener("submit", function () { submitting = true; });
+  if (config.dataset.story && navigator.sendBeacon) {
+    // Leaving the page: the others' notice stops naming this person at once rather than after a minute.
+    window.addEventListener("pagehide", function () {
+      var body = new FormData();
+      body.append("csrfmiddlewaretoken", form.elements.csrfmiddlewaretoken.value);
+      body.append("_story", config.dataset.story);
+      body.append("_leaving", "1");
+      navigator.sendBeacon(config.dataset.autosaveUrl, body);
+    });
+  }
   window.setInterval(autosave, 1000);
   if (config.dataset.story) {
     window.setInterval(function () {
