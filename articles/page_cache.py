@@ -1,20 +1,31 @@
 """Whole pages for anonymous readers from the shared cache, invalidated exactly when what they show changes.
 
-A cached page's key carries the *generations* of what it shows: ``content``
-(stories, sections, reporters, photos, tags, site settings: what any page may
-show) and the comments of the one story a story page shows, or of all stories
-for lists (their cards count comments). Every change bumps a generation (see
-``articles.signals``, and ``recount_*`` for comments, which every comment change
-ends in); the next reader gets a fresh page under the new key and the old one
-expires unread. A story scheduled for later bumps ``content`` when its time
-comes. Nothing personal is ever stored: only readers without a session cookie
-get or fill the cache, and only with responses that set no cookie.
+What is kept carries the *generations* of what it shows: ``content`` (stories,
+sections, reporters, photos, tags, site settings: what any page may show) and
+the comments of the one story a story page shows, or of all stories for lists
+(their cards count comments). Every change bumps a generation (see
+``articles.cache_invalidation``, and ``recount_*`` for comments, which every
+comment change ends in); the next reader gets a freshly rendered page. A story
+scheduled for later bumps ``content`` when its time comes. Nothing personal is
+ever stored: only readers without a session cookie get or fill the cache, and
+only with responses that set no cookie.
+
+Whole pages are served and kept by ``PageCacheMiddleware``, which sits just
+inside the security middleware: a hit skips sessions, locale, CSRF,
+authentication, messages, the URL resolver and the view, and costs one round
+trip to the cache. A kept page records the generations it was rendered under and
+is served only while they are all still current: exactly the invalidation of a
+key carrying them, without a second round trip to learn the key. Fragments and
+values (``cached_fragment``, ``cached_value``) carry them in their keys.
 """
 
 import hashlib
+import logging
 import time
+from contextvars import ContextVar
 from datetime import UTC, datetime
 from functools import wraps
+from typing import NamedTuple
 
 from django.conf import settings
 from django.core.cache import cache
@@ -22,6 +33,8 @@ from django.db import transaction
 from django.http import HttpResponse
 from django.utils.cache import patch_cache_control
 from django.utils.http import http_date
+
+logger = logging.getLogger(__name__)
 
 CONTENT = "gen:content"
 ALL_COMMENTS = "gen:comments"
@@ -33,6 +46,13 @@ MESSAGE_COOKIE = "messages"  # django.contrib.messages' cookie storage
 SHARED_MAX_AGE = 5
 #: A cached page lives at most this long even if nothing changes (the lists' most-read ranking moves by itself).
 PAGE_TIMEOUT = 5 * 60
+
+
+#: The generations a GET request has read so far (set by PageCacheMiddleware): a story page outside the page
+#: cache asks for them three times (the story, its threads, the stories under it) but reads them once.
+_read_this_request: ContextVar[dict | None] = ContextVar("page_cache_generations", default=None)
+#: Read along with the first generations a request asks for, since most pages need them too.
+USUAL = (CONTENT, ALL_COMMENTS, READERS)
 
 
 def story_comments(article_id) -> str:
@@ -57,6 +77,14 @@ def _bump(names) -> None:
             cache.incr(name)
         except ValueError:  # never set, or evicted
             cache.set(name, _fresh_generation(), timeout=None)
+    _forget(names)
+
+
+def _forget(names) -> None:
+    """What this request changed is read again when it is next asked for."""
+    if (known := _read_this_request.get()) is not None:
+        for name in names:
+            known.pop(name, None)
 
 
 def bump_content() -> None:
@@ -72,6 +100,7 @@ def bump_content() -> None:
         .first()
     )
     cache.set(NEXT_PUBLICATION, upcoming.timestamp() if upcoming else None, timeout=None)
+    _forget([NEXT_PUBLICATION])
 
 
 def bump_comments(article_ids) -> None:
@@ -79,21 +108,32 @@ def bump_comments(article_ids) -> None:
 
 
 def _generations(names) -> list[int]:
-    known = cache.get_many([*names, NEXT_PUBLICATION])
+    known = _read_this_request.get()
+    if known is None:  # outside a GET request: read them afresh
+        known = {}
+    _read(known, [name for name in dict.fromkeys([*names, *USUAL]) if name not in known])
     upcoming = known.get(NEXT_PUBLICATION)
     if upcoming is not None and time.time() >= upcoming:
         bump_content()  # a scheduled story has just gone public
-        known = cache.get_many(names)
-    missing = [name for name in names if name not in known]
-    if missing:
-        for name in missing:
-            cache.add(name, _fresh_generation(), timeout=None)
-        known.update(cache.get_many(missing))
+        _read(known, [name for name in names if name not in known])
     return [known[name] for name in names]
 
 
+def _read(known, names) -> None:
+    """Add the current generations of ``names`` (and when the next scheduled story goes public) to ``known``."""
+    if not names:
+        return
+    found = cache.get_many([*names, NEXT_PUBLICATION] if NEXT_PUBLICATION not in known else names)
+    known.setdefault(NEXT_PUBLICATION, found.pop(NEXT_PUBLICATION, None))
+    if missing := [name for name in names if name not in found]:
+        for name in missing:
+            cache.add(name, _fresh_generation(), timeout=None)
+        found.update(cache.get_many(missing))
+    known.update(found)
+
+
 def anonymous_page_cache(depends_on, *, timeout=PAGE_TIMEOUT):
-    """Serve the view's page to readers without a session from the cache, keyed by what it shows.
+    """Let ``PageCacheMiddleware`` keep the view's page for readers without a session, keyed by what it shows.
 
     ``depends_on(**view_kwargs)`` names the generations besides ``content``. Signed-in readers (anyone
     with a session cookie) always get their own freshly rendered page, marked private.
@@ -106,14 +146,13 @@ def anonymous_page_cache(depends_on, *, timeout=PAGE_TIMEOUT):
                 response = view(request, *args, **kwargs)
                 patch_cache_control(response, private=True, no_cache=True)
                 return response
-            names = [CONTENT, *depends_on(**kwargs)]
-            key = _page_key(request, _generations(names))
-            if (stored := cache.get(key)) is not None:
-                return _from_cache(stored)
+            # Read before rendering: a change made meanwhile leaves the page under the older generations.
+            names = (CONTENT, *depends_on(**kwargs))
+            generations = _generations(names)
             response = view(request, *args, **kwargs)
             if response.status_code == 200 and not response.cookies and not response.streaming:
                 _stamp(response)
-                cache.set(key, _for_cache(response), timeout)
+                response.page_cache = KeptPage(names, generations, timeout)
             return response
 
         return cached_view
@@ -150,11 +189,14 @@ def _may_share(request) -> bool:
     return settings.SESSION_COOKIE_NAME not in request.COOKIES and MESSAGE_COOKIE not in request.COOKIES
 
 
-def _page_key(request, generations) -> str:
+def _address(request) -> str:
     # The full address, host and scheme included: pages link to themselves (canonical, sharing links).
     page = [request.build_absolute_uri(), *(repr(getattr(settings, name)) for name in PAGE_SETTINGS)]
-    address = hashlib.blake2b("\n".join(page).encode(), digest_size=16).hexdigest()
-    return f"page:{address}:{':'.join(map(str, generations))}"
+    return hashlib.blake2b("\n".join(page).encode(), digest_size=16).hexdigest()
+
+
+def _page_key(request, generations) -> str:
+    return f"page:{_address(request)}:{':'.join(map(str, generations))}"
 
 
 def _stamp(response) -> None:
@@ -163,16 +205,103 @@ def _stamp(response) -> None:
     patch_cache_control(response, public=True, max_age=SHARED_MAX_AGE)
 
 
-def _for_cache(response) -> tuple:
-    # The page's own additions to the Content-Security-Policy (Kakao's SDK) go with it.
-    return response.content, list(response.items()), getattr(response, "_csp_update", None)
+class KeptPage(NamedTuple):
+    """What a view tells ``PageCacheMiddleware`` about a page it may keep for every anonymous reader."""
+
+    names: tuple[str, ...]
+    generations: list[int]
+    timeout: int
 
 
-def _from_cache(stored) -> HttpResponse:
-    content, headers, csp_update = stored
-    response = HttpResponse(content)
-    for name, value in headers:
-        response[name] = value
-    if csp_update:
-        response._csp_update = csp_update
-    return response
+#: How many addresses each worker remembers (what the page there depends on, or that it is no kept page).
+KNOWN_ADDRESSES = 20_000
+_UNKNOWN = object()
+
+
+class PageCacheMiddleware:
+    """Anonymous readers' pages from the cache, before the middleware that only a rendered page needs.
+
+    Placed right after the security middleware (and WhiteNoise): a hit is answered with the page as it
+    left the inner middleware the first time, every header they added included (the Content-Security-
+    Policy, X-Frame-Options, Vary, Content-Language, ETag, Cache-Control), and skips sessions, locale,
+    CSRF, authentication, messages, the URL resolver and the view. The outer middleware still run, so the
+    request id is fresh and ConditionalGetMiddleware answers 304. The page is kept on the way out when the
+    view said it may be (``anonymous_page_cache``) and nothing on the way out made it personal: a cookie,
+    a private Cache-Control, a CSP nonce.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        # address -> the generations its page depends on, or None: not a kept page, don't ask the cache.
+        self.known = {}
+
+    def __call__(self, request):
+        if request.method not in ("GET", "HEAD"):
+            return self.get_response(request)
+        reading = _read_this_request.set({})
+        try:
+            return self._respond(request) if _may_share(request) else self.get_response(request)
+        finally:
+            _read_this_request.reset(reading)
+
+    def _respond(self, request):
+        address = _address(request)
+        names = self.known.get(address, _UNKNOWN)
+        try:
+            if names is not None and (kept := self._kept(address, names)) is not None:
+                return kept
+        except Exception:  # the cache is down: render, as without it (and /healthz says so)
+            logger.warning("The page cache could not be read", exc_info=True)
+        response = self.get_response(request)
+        try:
+            self._keep(address, response)
+        except Exception:
+            logger.warning("The page cache could not be written", exc_info=True)
+        return response
+
+    def _kept(self, address, names) -> HttpResponse | None:
+        """The kept page, if it was rendered under the generations current now: one round trip."""
+        key = f"page:{address}"
+        found = cache.get_many([key] if names is _UNKNOWN else [key, *names, NEXT_PUBLICATION])
+        if (kept := found.get(key)) is None:
+            return None
+        kept_names, generations, content, headers = kept
+        if names != kept_names:  # the first request for this address in this worker
+            found.update(cache.get_many([*kept_names, NEXT_PUBLICATION]))
+            self._remember(address, kept_names)
+        # Should the page be rendered after all, the view needs not read them again.
+        _read_this_request.get().update({name: found.get(name) for name in (*kept_names, NEXT_PUBLICATION)
+                                         if name in found or name == NEXT_PUBLICATION})  # fmt: skip
+        upcoming = found.get(NEXT_PUBLICATION)
+        if upcoming is not None and time.time() >= upcoming:
+            return None  # a scheduled story has just gone public: the view notes it and renders
+        if [found.get(name) for name in kept_names] != generations:
+            return None
+        return HttpResponse(content, headers=headers)
+
+    def _keep(self, address, response) -> None:
+        page = getattr(response, "page_cache", None)
+        if page is None or not _shareable(response):
+            self._remember(address, None)
+            return
+        per_request = {"date", "set-cookie", getattr(settings, "REQUEST_ID_RESPONSE_HEADER", "x-request-id").lower()}
+        headers = {name: value for name, value in response.items() if name.lower() not in per_request}
+        cache.set(f"page:{address}", (page.names, page.generations, response.content, headers), page.timeout)
+        self._remember(address, page.names)
+
+    def _remember(self, address, names) -> None:
+        if len(self.known) >= KNOWN_ADDRESSES:
+            self.known.clear()  # made-up query strings must not grow a worker without bound
+        self.known[address] = names
+
+
+def _shareable(response) -> bool:
+    """Nothing the inner middleware did on the way out made the page one reader's own."""
+    policies = response.get("Content-Security-Policy", "") + response.get("Content-Security-Policy-Report-Only", "")
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and "private" not in response.get("Cache-Control", "")
+        and "'nonce-" not in policies
+    )

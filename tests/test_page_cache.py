@@ -308,3 +308,152 @@ def test_a_made_up_story_number_is_not_found_and_not_kept(client):
 
     assert client.get("/news/987654/anything/").status_code == 404
     assert not [key for key in cache._cache if "value:story:987654" in key]
+
+
+# The early middleware (PageCacheMiddleware): a hit skips everything only a rendered page needs
+
+
+def test_a_hit_runs_no_session_lookup_and_no_view(client, story, django_assert_num_queries):
+    client.get(url(story))
+
+    with django_assert_num_queries(0):
+        hit = Client().get(url(story))
+
+    assert hit.status_code == 200
+    assert hit.context is None
+    assert not hasattr(hit.wsgi_request, "session")  # SessionMiddleware never ran
+    assert not hasattr(hit.wsgi_request, "user")
+    assert hit.wsgi_request.resolver_match is None  # nor the URL resolver
+
+
+def test_a_hit_carries_every_header_the_inner_middleware_added(client, story):
+    rendered = client.get(url(story))
+
+    hit = Client().get(url(story))
+
+    assert hit.context is None
+    kept_headers = (
+        "Content-Security-Policy", "X-Frame-Options", "Content-Language", "Vary", "ETag", "Last-Modified",
+        "Cache-Control", "Content-Type", "Permissions-Policy", "X-Content-Type-Options", "Referrer-Policy",
+    )  # fmt: skip
+    for header in kept_headers:
+        assert hit[header] == rendered[header], header
+    assert hit["X-Frame-Options"] == "DENY"
+    assert hit["Content-Language"] == "ko"
+    assert "Cookie" in hit["Vary"]
+
+
+def test_a_hit_gets_a_fresh_request_id(client, story):
+    first = client.get(url(story))
+
+    hits = [Client().get(url(story)) for _attempt in range(2)]
+
+    ids = {first["X-Request-ID"], *(hit["X-Request-ID"] for hit in hits)}
+    assert len(ids) == 3
+    assert all(hit.context is None for hit in hits)
+
+
+def test_a_signed_in_reader_is_never_served_the_kept_page(client, story, commenter, commenter_client):
+    client.get(url(story))
+    assert served_from_cache(Client(), url(story))
+
+    own = commenter_client.get(url(story))
+
+    assert own.context is not None
+    assert own["Cache-Control"] == "private, no-cache"
+    assert f"{commenter.reader_profile.nickname}(으)로 댓글 작성" in own.content.decode()
+
+
+def test_a_worker_that_served_a_page_notices_a_change(client, story):
+    """The same middleware (one worker) remembers what the page depends on; a change still shows at once."""
+    client.get(url(story))
+    assert served_from_cache(client, url(story))
+
+    story.title_ko = "축제 개막, 첫날 만 명"
+    story.save()
+
+    changed = client.get(url(story))
+    assert changed.context is not None
+    assert "첫날 만 명" in changed.content.decode()
+    assert served_from_cache(client, url(story))
+
+
+def test_a_head_request_is_answered_from_the_kept_page(client, story):
+    client.get(url(story))
+
+    head = Client().head(url(story))
+
+    assert head.status_code == 200
+    assert head.context is None
+
+
+def test_pages_that_are_not_kept_are_not_looked_up_again(client, story, monkeypatch):
+    """The floor of the benchmark and every other page pay no round trip to the cache once a worker knows."""
+    from django.core.cache import cache
+
+    client.get("/search/?q=festival")
+    asked = []
+    monkeypatch.setattr(cache, "get_many", lambda keys, **kwargs: asked.append(keys) or {})
+
+    client.get("/search/?q=festival")
+
+    assert not [keys for keys in asked if any(str(key).startswith("page:") for key in keys)]
+
+
+def keeping_middleware(response):
+    from articles.page_cache import CONTENT, KeptPage, PageCacheMiddleware
+
+    response.page_cache = KeptPage((CONTENT,), [1], 60)
+    return PageCacheMiddleware(lambda request: response)
+
+
+@pytest.mark.parametrize(
+    "make_personal",
+    [
+        lambda response: response.set_cookie("csrftoken", "one reader's"),
+        lambda response: response.__setitem__("Cache-Control", "private"),
+        lambda response: response.__setitem__("Content-Security-Policy", "script-src 'self' 'nonce-abc123'"),
+    ],
+    ids=["a cookie", "private", "a CSP nonce"],
+)
+def test_a_page_made_personal_on_the_way_out_is_not_kept(rf, make_personal):
+    from django.core.cache import cache
+    from django.http import HttpResponse
+
+    response = HttpResponse("<p>page</p>")
+    make_personal(response)
+
+    keeping_middleware(response)(rf.get("/news/1/x/"))
+
+    assert not [key for key in cache._cache if ":page:" in key]
+
+
+def test_the_kept_page_leaves_per_request_headers_out(rf):
+    from django.core.cache import cache
+    from django.http import HttpResponse
+
+    response = HttpResponse("<p>page</p>", headers={"X-Request-ID": "abc", "Date": "Sat, 28 Nov 2026 11:00:00 GMT"})
+
+    keeping_middleware(response)(rf.get("/news/1/x/"))
+
+    (kept,) = [cache.get(key.split(":", 2)[2]) for key in cache._cache if ":page:" in key]
+    assert "X-Request-ID" not in kept[3]
+    assert "Date" not in kept[3]
+
+
+def test_a_story_page_outside_the_page_cache_reads_the_generations_once(story, commenter, monkeypatch):
+    """The story, its threads and the stories under it all depend on generations: one round trip for them."""
+    from django.core.cache import cache
+
+    Comment.objects.create(article=story, author=commenter, body="Threads are kept too")
+    stale = Client()
+    stale.cookies["sessionid"] = "expired-session"
+    stale.get(url(story))
+    reads = []
+    get_many = cache.get_many
+    monkeypatch.setattr(cache, "get_many", lambda keys, **kwargs: reads.append(keys) or get_many(keys, **kwargs))
+
+    page = stale.get(url(story)).content.decode()
+
+    assert "Threads are kept too" in page
+    assert len([keys for keys in reads if any(str(key).startswith("gen:") for key in keys)]) == 1
