@@ -104,12 +104,10 @@ def _forget_cached_pages() -> None:
     """Cached pages, menus and settings described the database that was there before. Only what this site
     keeps is dropped: the cache may be shared with another site (and its sign-in counts)."""
     from articles.models import HoldRules, SiteSettings
-    from articles.models.stories import forget_navigation
     from articles.page_cache import ALL_COMMENTS, READERS, bump, bump_content
 
     bump_content()
     bump(ALL_COMMENTS, READERS)
-    forget_navigation()
     for singleton in (SiteSettings, HoldRules):
         singleton.clear_cache()
 

@@ -16,7 +16,7 @@ authentication, messages, the URL resolver and the view, and costs one round
 trip to the cache. A kept page records the generations it was rendered under and
 is served only while they are all still current: exactly the invalidation of a
 key carrying them, without a second round trip to learn the key. Fragments and
-values (``cached_fragment``, ``cached_value``) carry them in their keys.
+values (``cached_fragments``, ``cached_value``) carry them in their keys.
 """
 
 import hashlib
@@ -126,9 +126,11 @@ def _read(known, names) -> None:
     found = cache.get_many([*names, NEXT_PUBLICATION] if NEXT_PUBLICATION not in known else names)
     known.setdefault(NEXT_PUBLICATION, found.pop(NEXT_PUBLICATION, None))
     if missing := [name for name in names if name not in found]:
-        for name in missing:
-            cache.add(name, _fresh_generation(), timeout=None)
-        found.update(cache.get_many(missing))
+        fresh = {name: _fresh_generation() for name in missing}
+        for name, generation in fresh.items():
+            cache.add(name, generation, timeout=None)
+        # Another server may have added one first; a cache that keeps nothing leaves this request its own.
+        found.update({**fresh, **cache.get_many(missing)})
     known.update(found)
 
 
@@ -160,13 +162,22 @@ def anonymous_page_cache(depends_on, *, timeout=PAGE_TIMEOUT):
     return decorator
 
 
-def cached_fragment(name, request, depends_on, render):
-    """A piece of an anonymous reader's page, rendered by ``render()`` once per generation of what it shows."""
-    key = f"fragment:{name}:" + _page_key(request, _generations([CONTENT, *depends_on]))
-    if (html := cache.get(key)) is None:
-        html = render()
-        cache.set(key, html, PAGE_TIMEOUT)
-    return html
+def cached_fragments(request, fragments: dict) -> dict:
+    """Pieces of an anonymous reader's page, each rendered once per generation of what it shows.
+
+    ``fragments`` maps a name to (the generations it depends on besides ``content``, a function rendering it);
+    all are looked up in one round trip, and only the missing ones rendered.
+    """
+    keys = {
+        name: f"fragment:{name}:" + _page_key(request, _generations([CONTENT, *depends_on]))
+        for name, (depends_on, _render) in fragments.items()
+    }
+    found = cache.get_many(keys.values())
+    rendered = {name: found.get(key) for name, key in keys.items()}
+    missing = {name: fragments[name][1]() for name, html in rendered.items() if html is None}
+    if missing:
+        cache.set_many({keys[name]: html for name, html in missing.items()}, PAGE_TIMEOUT)
+    return {**rendered, **missing}
 
 
 def cached_value(name, depends_on, compute):
@@ -178,6 +189,21 @@ def cached_value(name, depends_on, compute):
     if (value := cache.get(key)) is None and (value := compute()) is not None:
         cache.set(key, value, PAGE_TIMEOUT)
     return value
+
+
+#: name -> (the generations it was computed under, the value): site data kept in this process.
+_in_process: dict[str, tuple] = {}
+
+
+def process_value(name, depends_on, compute):
+    """Small site data every page shows (the section menu, the site's settings), kept in this process while
+    the generations it depends on are current: a request has read those anyway, so this costs no round trip
+    to the cache, and a change made through any server is seen by every process at its next request."""
+    generations = tuple(_generations([CONTENT, *depends_on]))
+    kept = _in_process.get(name)
+    if kept is None or kept[0] != generations:
+        kept = _in_process[name] = (generations, compute())
+    return kept[1]
 
 
 #: Settings that change what anonymous pages show: a deployment that changes them gets new keys at once.

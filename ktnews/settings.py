@@ -125,7 +125,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 # section menu, editors' settings): Redis in production, memory in development.
 REDIS_URL = env_str("REDIS_URL")
 CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": "ktnews"}
+    "default": {"BACKEND": "ktnews.cache.RedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": "ktnews"}
     if REDIS_URL
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 }

@@ -129,10 +129,15 @@ def korean_by_default():
 
 @pytest.fixture(autouse=True)
 def empty_cache():
-    """Cached navigation and settings must not leak from one test's database into the next."""
+    """Cached navigation and settings must not leak from one test's database into the next (nor what each
+    process keeps: a frozen clock can give two tests the same generations)."""
+    from articles.page_cache import _in_process
+
     cache.clear()
+    _in_process.clear()
     yield
     cache.clear()
+    _in_process.clear()
 
 
 def make_commenter(username, nickname=None):

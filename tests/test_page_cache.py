@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from articles import moderation
 from articles.models import Article, Comment, Photo, Reporter, Section, StoryPhoto, delete_for_good
+from articles.page_cache import bump_content
 from tests.conftest import make_article, make_commenter
 from tests.test_photos import image_bytes, upload
 
@@ -193,6 +194,23 @@ def test_a_new_section_shows_in_every_menu(story):
     assert "스포츠" in Client().get("/").content.decode()
 
 
+def test_a_section_renamed_through_another_server_shows_in_this_ones_menu(story, section, editor):
+    """Each process keeps the menu while the site's content stays the same; a change anywhere bumps it."""
+    signed_in = Client()
+    signed_in.force_login(editor)  # never a kept page: the menu itself is what is tested
+
+    def menu():
+        page = signed_in.get(url(story)).content.decode()
+        return page[page.index('<nav class="section-nav"') :].split("</nav>")[0]
+
+    assert "뉴스" in menu()
+
+    Section.objects.filter(pk=section.pk).update(name_ko="캠퍼스 소식")  # the other server's write...
+    bump_content()  # ...and its signal, which reaches this process only through the shared cache
+
+    assert "캠퍼스 소식" in menu()
+
+
 # Nobody's own page is ever shared
 
 
@@ -297,7 +315,8 @@ def test_the_kept_story_follows_edits_and_its_comment_count(story, commenter, dj
     Comment.objects.create(article=story, author=commenter, body="Counted at once")
 
     page = stale.get(url(story, "/en")).content.decode()
-    assert "Festival opens, record crowd" in page
+    assert '<h1 class="story__title">Festival opens, record crowd</h1>' in page  # the story's kept fragment
+    assert '<meta property="og:title" content="Festival opens, record crowd">' in page  # its sharing metadata's
     assert "Comments 1" in page
     with django_assert_max_num_queries(3):  # the session lookup, the ban check's and the site settings' at most
         stale.get(url(story, "/en"))

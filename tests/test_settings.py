@@ -6,7 +6,9 @@ import sys
 
 import pytest
 from django.conf import settings
+from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.module_loading import import_string
 
 from ktnews.environment import env_bool, env_secret
 
@@ -99,7 +101,21 @@ def test_secrets_can_come_from_a_file(monkeypatch, tmp_path):
 def test_redis_url_gives_the_app_servers_one_shared_cache():
     backend = read_setting("s.CACHES['default']['BACKEND']", REDIS_URL="redis://127.0.0.1:6379/0")
 
-    assert backend == "django.core.cache.backends.redis.RedisCache"
+    assert issubclass(import_string(backend), DjangoRedisCache)
+
+
+def test_the_redis_cache_reuses_one_client_and_really_stores():
+    from ktnews.cache import RedisCache
+
+    cache = RedisCache("redis://127.0.0.1:6379/15", {"KEY_PREFIX": "ktnews-test"})
+    cache.set("shared", "across servers", 30)
+
+    assert cache.get("shared") == "across servers"
+    assert cache._cache.get_client("shared") is cache._cache.get_client("other")
+    assert cache._cache.get_client(write=True) is cache._cache.get_client(write=True)
+    cache.delete("shared")
+    for pool in cache._cache._pools.values():
+        pool.disconnect()
 
 
 def test_production_without_a_shared_cache_fails_the_deployment_checklist():

@@ -15,7 +15,6 @@ from articles.models.people import ReaderProfile, Reporter
 from articles.models.photos import Photo, StoryPhoto, refresh_lead_photos
 from articles.models.site import DailyReadCount, SiteSettings
 from articles.models.stories import (
-    NAVIGATION_CACHE_KEY,
     PUBLISH_PERMISSION,
     Article,
     ArticleQuerySet,
@@ -25,7 +24,6 @@ from articles.models.stories import (
 )
 
 __all__ = [
-    "NAVIGATION_CACHE_KEY",
     "PUBLISH_PERMISSION",
     "Article",
     "ArticleQuerySet",

@@ -5,7 +5,6 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.db.models import Q
@@ -21,7 +20,6 @@ from articles.richtext import PlainTextOf, StoryBodyField
 from articles.search import update_search_documents
 
 PUBLISH_PERMISSION = "articles.publish_article"
-NAVIGATION_CACHE_KEY = "articles:navigation-sections"
 #: Saves this soon after approval (the approval itself, a typo fixed at once) are not revisions.
 REVISION_GRACE = timedelta(minutes=5)
 
@@ -41,29 +39,16 @@ class Section(models.Model):
     def __str__(self):
         return self.name
 
-    def save(self, *args, **kwargs):
-        super().save(*args, **kwargs)
-        forget_navigation()
-
     def get_absolute_url(self):
         return reverse("articles:section", kwargs={"slug": self.slug})
 
-    def delete(self, *args, **kwargs):
-        result = super().delete(*args, **kwargs)
-        forget_navigation()
-        return result
-
     @classmethod
     def for_navigation(cls) -> list["Section"]:
-        """Every section, from the cache: the header shows them on every page."""
-        return cache.get_or_set(NAVIGATION_CACHE_KEY, lambda: list(cls.objects.all()), timeout=None)
+        """Every section, kept in each process until the site's content changes: the header shows them on every
+        page (a section's save or deletion changes the content: articles.cache_invalidation)."""
+        from articles.page_cache import process_value  # the page cache builds on these models
 
-
-def forget_navigation() -> None:
-    """Drop the cached section list now, and again once the change is committed: a page rendered in
-    between would otherwise put the old list back for good."""
-    cache.delete(NAVIGATION_CACHE_KEY)
-    transaction.on_commit(lambda: cache.delete(NAVIGATION_CACHE_KEY))
+        return process_value("navigation-sections", [], lambda: list(cls.objects.all()))
 
 
 def forget_revisions(article_ids) -> None:

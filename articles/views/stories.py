@@ -1,6 +1,7 @@
 """The reader site. Every public page starts from ``Article.objects.published()``."""
 
 from datetime import timedelta
+from functools import partial
 
 from django.contrib.admin.views.decorators import staff_member_required
 from django.db import connection
@@ -25,8 +26,9 @@ from articles.page_cache import (
     ALL_COMMENTS,
     READERS,
     anonymous_page_cache,
-    cached_fragment,
+    cached_fragments,
     cached_value,
+    process_value,
     story_comments,
 )
 from articles.pagination import keyset_page
@@ -156,9 +158,19 @@ def render_story(request, article, *, comment_form=None, status=200):
     """The story page; with ``comment_form`` when a posted comment comes back with an error."""
     context = {**story_context(article), **comment_area(request, article, comment_form)}
     if not request.user.is_authenticated:
-        context["story_more_html"] = cached_fragment(
-            "story-more", request, [], lambda: render_to_string("includes/story_more.html", context, request)
-        )
+        # Kept once per change of what they show: the story itself, its sharing metadata, the comment threads
+        # (most of the page's queries) and the stories under it. What is left to render is the page's frame.
+        def rendering(template):
+            return partial(render_to_string, f"includes/{template}.html", context, request)
+
+        comments = [story_comments(article.pk)]
+        fragments = {
+            "story_meta_html": (comments, rendering("story_meta")),
+            "story_article_html": (comments, rendering("story_article")),
+            "comment_threads_html": ([*comments, READERS], rendering("comment_threads")),
+            "story_more_html": ([], rendering("story_more")),
+        }
+        context.update(cached_fragments(request, fragments))
     response = render(request, "articles/article_detail.html", context, status=status)
     if context["site_settings"].kakao_javascript_key:
         allow_kakao_sdk(response)
@@ -167,11 +179,7 @@ def render_story(request, article, *, comment_form=None, status=200):
 
 def comment_area(request, article, form=None) -> dict:
     """The story page's comment area: the form (or the reason there is none), BEST, and a page of threads
-    in the order the reader chose.
-
-    The threads cost most of the page (queries and rendering): for anonymous readers they are rendered once
-    per change of what they show and kept, so that even a story page not in the page cache reuses them.
-    """
+    in the order the reader chose (kept for anonymous readers: see render_story)."""
     user = request.user
     context = {
         **thread_list_context(request, article),
@@ -181,11 +189,6 @@ def comment_area(request, article, form=None) -> dict:
         "comment_length": comment_length(form.data.get("body")) if form is not None else 0,
         "needs_nickname": user.is_authenticated and not hasattr(user, "reader_profile"),
     }
-    if not user.is_authenticated:
-        context["comment_threads_html"] = cached_fragment(
-            "comment-threads", request, [story_comments(article.pk), READERS],
-            lambda: render_to_string("includes/comment_threads.html", {**context, "article": article}, request),
-        )  # fmt: skip
     return context
 
 
@@ -225,7 +228,7 @@ def story_context(article, **extra):
     return {
         "article": article,
         "current_section": article.section,
-        "site_settings": SiteSettings.get_solo(),
+        "site_settings": process_value("site-settings", [], SiteSettings.get_solo),
         "related_stories": SimpleLazyObject(lambda: related_stories(article, published)),
         "previous_story": SimpleLazyObject(lambda: neighbours[0]),
         "next_story": SimpleLazyObject(lambda: neighbours[1]),
