@@ -64,6 +64,20 @@ def test_a_story_never_there_still_answers_404(client, story):
     assert client.get("/news/999999/").status_code == 404
 
 
+def test_comments_on_a_story_in_the_trash_leave_the_moderation_queue_until_it_is_restored(
+    editor_client, editor, story, commenter
+):
+    Comment.objects.create(article=story, author=commenter, body="A comment on a story that goes")
+    story.move_to_trash(by=editor)
+
+    hidden = editor_client.get("/admin/articles/comment/").content.decode()
+    story.restore_from_trash(by=editor)
+    shown = editor_client.get("/admin/articles/comment/").content.decode()
+
+    assert "A comment on a story that goes" not in hidden
+    assert "A comment on a story that goes" in shown
+
+
 def test_deleting_needs_an_editor(reporter_client, story):
     assert reporter_client.post(delete_url(story), {"post": "yes"}).status_code == 403
     assert reporter_client.get(TRASH_URL).status_code == 403

@@ -79,10 +79,14 @@ class CommentAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         comments = super().get_queryset(request).annotate(report_count=Count("reports")).prefetch_related("reports")
+        # A story in the trash takes its comments off the site: there is nothing to moderate until it is restored.
+        comments = comments.filter(article__deleted_at__isnull=True)
         if request.user.has_perm(MODERATE_PERMISSION):
             return comments
         # Reporters read the comments on their own stories, nothing else.
-        own_stories = Article.objects.filter(Q(created_by=request.user) | Q(bylines__reporter__user=request.user))
+        own_stories = Article.objects.outside_trash().filter(
+            Q(created_by=request.user) | Q(bylines__reporter__user=request.user)
+        )
         return comments.filter(article__in=own_stories.values("pk"))
 
     def lookup_allowed(self, lookup, value, request=None):
