@@ -7,7 +7,6 @@ the database, since they are somebody's unsaved work.
 import time
 
 from django.core.cache import cache
-from django.db import transaction
 
 from articles.models import StoryAutosave
 
@@ -50,10 +49,9 @@ def display_name(user) -> str:
 def save_autosave(article, user, post_data, base_version: int) -> StoryAutosave:
     """Keep the story form as posted by the page's script (not a revision: the story itself is untouched)."""
     data = {name: post_data.getlist(name) for name in post_data if name not in NOT_AUTOSAVED}
-    with transaction.atomic():
-        autosave, _created = StoryAutosave.objects.update_or_create(
-            article=article, user=user, defaults={"data": data, "base_version": base_version}
-        )
+    autosave, _created = StoryAutosave.objects.update_or_create(
+        article=article, user=user, defaults={"data": data, "base_version": base_version}
+    )
     return autosave
 
 

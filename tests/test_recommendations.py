@@ -1,13 +1,11 @@
 """추천: once per reader, never one's own, taken back at will, and exact counts under concurrent clicks."""
 
-import threading
-
 import pytest
-from django.db import connection
 from django.test import Client
 
 from articles import moderation
 from articles.models import Article, Comment, CommentRecommendation
+from tests.concurrency import at_once
 from tests.conftest import make_article, make_commenter
 
 pytestmark = pytest.mark.django_db
@@ -122,22 +120,13 @@ def test_concurrent_clicks_give_exact_counts(story):
     readers = [make_commenter(f"reader{number}") for number in range(12)]
 
     def click_all(clicks):
-        start = threading.Barrier(len(clicks))
-
-        def click(reader, recommended):
-            client = Client()
-            client.force_login(reader)
-            start.wait()
-            try:
-                assert recommend(client, comment, recommended).status_code == 302
-            finally:
-                connection.close()
-
-        threads = [threading.Thread(target=click, args=click_args) for click_args in clicks]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
+        answers = at_once(
+            [
+                (reader, lambda client, value=recommended: recommend(client, comment, value))
+                for reader, recommended in clicks
+            ]
+        )
+        assert [answer.status_code for answer in answers] == [302] * len(clicks)
 
     click_all([(reader, "1") for reader in readers] + [(readers[0], "1"), (readers[1], "1")])
     assert CommentRecommendation.objects.filter(comment=comment).count() == 12

@@ -1,13 +1,11 @@
 """Replies (답글): one level of threads, placeholders that keep a thread readable, and moderation of replies."""
 
-import threading
-
 import pytest
-from django.db import connection
 from django.test import Client
 
 from articles import moderation
 from articles.models import Article, BlockedPhrase, Comment, CommentBan, ModerationLogEntry, delete_for_good
+from tests.concurrency import at_once
 from tests.conftest import make_article, make_commenter
 
 pytestmark = pytest.mark.django_db
@@ -295,23 +293,11 @@ def test_banning_from_a_selection_with_a_placeholder_bans_the_real_authors(edito
 def test_replies_posted_at_once_are_all_counted(story):
     thread = Comment.objects.create(article=story, author=make_commenter("asker"), body="Anyone?")
     repliers = [make_commenter(f"replier{number}") for number in range(10)]
-    start = threading.Barrier(len(repliers))
+    answers = at_once(
+        [(replier, lambda client, name=replier.username: reply(client, thread, f"Me, {name}")) for replier in repliers]
+    )
 
-    def answer(replier):
-        client = Client()
-        client.force_login(replier)
-        start.wait()
-        try:
-            assert reply(client, thread, f"Me, {replier.username}").status_code == 302
-        finally:
-            connection.close()
-
-    workers = [threading.Thread(target=answer, args=(replier,)) for replier in repliers]
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join()
-
+    assert [answer.status_code for answer in answers] == [302] * 10
     thread.refresh_from_db()
     assert thread.reply_count == 10
     assert counted(story) == 11

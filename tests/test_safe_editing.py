@@ -1,15 +1,13 @@
 """Two people editing one story, autosave, and who else has the story open."""
 
-import threading
-
 import pytest
-from django.db import connection
 from django.test import Client
 
 from articles.models import Article, StoryAutosave
 from articles.revisions import revisions_of
 from tests.admin_forms import story_form_data
 from tests.compare_pages import added
+from tests.concurrency import at_once
 from tests.conftest import make_article, make_user
 
 pytestmark = pytest.mark.django_db
@@ -300,25 +298,16 @@ def test_saves_at_the_same_moment_from_one_version_let_exactly_one_through(secti
     story = make_article(section, reporter, created_by=reporter.user, title_en="Original headline")
     people = [editor, *[make_user(f"editor{number}", "Editors") for number in range(3)]]
     form = story_form_data(story)
-    start = threading.Barrier(len(people))
-    answers = {}
-
-    def save(person):
-        client = Client()
-        client.force_login(person)
-        start.wait()
-        try:
-            answers[person.username] = client.post(change_url(story), {**form, "title_en": f"By {person.username}"})
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=save, args=(person,)) for person in people]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-
-    landed = [name for name, response in answers.items() if response.status_code == 302]
+    answers = at_once(
+        [
+            (
+                person,
+                lambda client, name=person.username: client.post(change_url(story), {**form, "title_en": f"By {name}"}),
+            )
+            for person in people
+        ]
+    )
+    landed = [person.username for person, answer in zip(people, answers, strict=True) if answer.status_code == 302]
     story.refresh_from_db()
     assert len(landed) == 1
     assert story.title_en == f"By {landed[0]}"

@@ -1,7 +1,6 @@
 """Nothing written in the story form is lost: revisions with compare and restore, autosave, who else has
 the story open, the edit-conflict check (in ArticleAdminForm), and the trash instead of deletion."""
 
-import reversion
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.admin.utils import unquote
@@ -18,7 +17,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from articles import editing
 from articles.models import PUBLISH_PERMISSION, Article
-from articles.models.history import note
+from articles.models.history import note, revision_by
 from articles.revisions import (
     StoryChangedMeanwhile,
     compare_states,
@@ -47,7 +46,6 @@ class StoryHistoryMixin(NewsroomPagesMixin):
         view = self.admin_site.admin_view
         return [
             path("autosave/", view(self.autosave_view), name="articles_article_autosave"),
-            path("trash/", view(self.trash_view), name="articles_article_trash"),
             path("<path:object_id>/revisions/", view(self.compare_view), name="articles_article_compare"),
             path(
                 "<path:object_id>/revisions/<int:version_id>/restore/",
@@ -58,14 +56,13 @@ class StoryHistoryMixin(NewsroomPagesMixin):
         ]
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        with reversion.create_revision():
-            reversion.set_user(request.user)
+        # One revision for the form, its inlines and its workflow step; save_related words its note.
+        with revision_by(request.user, "saved"):
             return super().changeform_view(request, object_id, form_url, extra_context)
 
     def changelist_view(self, request, extra_context=None):
         # The list's inline editing (placement) saves stories too: each save is a revision with its author.
-        with reversion.create_revision():
-            reversion.set_user(request.user)
+        with revision_by(request.user, "saved"):
             return super().changelist_view(request, extra_context)
 
     def may_see_history(self, request, article) -> bool:
@@ -232,6 +229,10 @@ class StoryHistoryMixin(NewsroomPagesMixin):
 
 class StoryTrashMixin(NewsroomPagesMixin):
     """Deleting a story moves it to the trash; editors restore it from there or delete it for good."""
+
+    def get_urls(self):
+        trash = path("trash/", self.admin_site.admin_view(self.trash_view), name="articles_article_trash")
+        return [trash, *super().get_urls()]
 
     def delete_view(self, request, object_id, extra_context=None):
         extra_context = {**(extra_context or {}), "trash_days": settings.STORY_TRASH_DAYS}

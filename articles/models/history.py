@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from reversion.models import Revision, Version
 
 
 def note(kind: str, **details) -> str:
@@ -26,6 +27,33 @@ def revision_by(user, kind: str, **details):
         reversion.set_user(user)
         reversion.set_comment(note(kind, **details))
         yield
+
+
+def forget_revisions(article_ids) -> None:
+    """Delete the stories' kept revisions: their versions, their bylines' and photos' versions in the same
+    revisions, and the revisions left empty (an import's revision holds many stories: those stay)."""
+    ids = {str(pk) for pk in article_ids}
+    story_versions = Version.objects.filter(content_type__app_label="articles", content_type__model="article")
+    story_versions = story_versions.filter(object_id__in=ids)
+    revision_ids = set(story_versions.values_list("revision_id", flat=True))
+    story_versions.delete()
+    parts = Version.objects.filter(
+        revision_id__in=revision_ids,
+        content_type__app_label="articles",
+        content_type__model__in=["byline", "storyphoto"],
+    )
+    Version.objects.filter(
+        pk__in=[part.pk for part in parts.only("pk", "serialized_data") if _article_of(part) in ids]
+    ).delete()
+    Revision.objects.filter(pk__in=revision_ids, version__isnull=True).delete()
+
+
+def _article_of(part_version) -> str:
+    """The story a kept byline or photo belongs to, read from its serialized data (the story may be gone)."""
+    try:
+        return str(json.loads(part_version.serialized_data)[0]["fields"]["article"])
+    except (ValueError, LookupError, TypeError):
+        return ""
 
 
 class StoryEvent(models.Model):

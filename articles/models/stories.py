@@ -1,6 +1,5 @@
 """Stories and how they are organised: sections, tags, bylines, and the newsroom workflow."""
 
-import json
 from datetime import timedelta
 
 from django.conf import settings
@@ -14,7 +13,7 @@ from django.utils.text import slugify
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from articles.models.history import RemovedStory, StoryEvent, revision_by
+from articles.models.history import RemovedStory, StoryEvent, forget_revisions, revision_by
 from articles.models.people import Reporter
 from articles.richtext import PlainTextOf, StoryBodyField
 from articles.search import update_search_documents
@@ -49,35 +48,6 @@ class Section(models.Model):
         from articles.page_cache import process_value  # the page cache builds on these models
 
         return process_value("navigation-sections", [], lambda: list(cls.objects.all()))
-
-
-def forget_revisions(article_ids) -> None:
-    """Delete the stories' kept revisions: their versions, their bylines' and photos' versions in the same
-    revisions, and the revisions left empty (an import's revision holds many stories: those stay)."""
-    from reversion.models import Revision, Version
-
-    ids = {str(pk) for pk in article_ids}
-    story_versions = Version.objects.filter(content_type__app_label="articles", content_type__model="article")
-    story_versions = story_versions.filter(object_id__in=ids)
-    revision_ids = set(story_versions.values_list("revision_id", flat=True))
-    story_versions.delete()
-    parts = Version.objects.filter(
-        revision_id__in=revision_ids,
-        content_type__app_label="articles",
-        content_type__model__in=["byline", "storyphoto"],
-    )
-    Version.objects.filter(
-        pk__in=[part.pk for part in parts.only("pk", "serialized_data") if _article_of(part) in ids]
-    ).delete()
-    Revision.objects.filter(pk__in=revision_ids, version__isnull=True).delete()
-
-
-def _article_of(part_version) -> str:
-    """The story a kept byline or photo belongs to, read from its serialized data (the story may be gone)."""
-    try:
-        return str(json.loads(part_version.serialized_data)[0]["fields"]["article"])
-    except (ValueError, LookupError, TypeError):
-        return ""
 
 
 class Tag(models.Model):
