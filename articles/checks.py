@@ -7,11 +7,12 @@ from django.core.checks import Tags, Warning, register
 @register(Tags.caches, deploy=True)
 def shared_cache(app_configs, **kwargs):
     backend = settings.CACHES["default"]["BACKEND"]
-    if backend.endswith(("LocMemCache", "DummyCache")):
+    if not backend.endswith("RedisCache"):
         return [
             Warning(
-                "The cache is kept in each process's memory, so several app servers (or workers) would each "
-                "count their own flood limits and keep their own copy of the section menu and settings.",
+                "The cache is kept on this machine (in files, or in each process's memory), so several app "
+                "servers would each count their own flood limits and keep their own pages: a story taken down "
+                "through one would stay on the others.",
                 hint="Set REDIS_URL, e.g. REDIS_URL=redis://127.0.0.1:6379/0.",
                 id="ktnews.W001",
             )

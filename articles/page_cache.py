@@ -32,7 +32,8 @@ from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpResponse
 from django.utils.cache import patch_cache_control
-from django.utils.http import http_date
+from django.utils.encoding import escape_uri_path
+from django.utils.http import http_date, urlencode
 
 logger = logging.getLogger(__name__)
 
@@ -134,32 +135,46 @@ def _read(known, names) -> None:
     known.update(found)
 
 
-def anonymous_page_cache(depends_on, *, timeout=PAGE_TIMEOUT):
+def anonymous_page_cache(depends_on, *, query=(), timeout=PAGE_TIMEOUT):
     """Let ``PageCacheMiddleware`` keep the view's page for readers without a session, keyed by what it shows.
 
-    ``depends_on(**view_kwargs)`` names the generations besides ``content``. Signed-in readers (anyone
-    with a session cookie) always get their own freshly rendered page, marked private.
+    ``depends_on(**view_kwargs)`` names the generations besides ``content``; ``query`` the parameters of the
+    address the page reads. Any other parameter (``utm_source``, ``fbclid``, made-up ones) is dropped from
+    a shared page's request before the view sees it, so it neither changes the page nor makes another copy.
+    Signed-in readers (anyone with a session cookie) always get their own freshly rendered page, marked private.
     """
 
     def decorator(view):
         @wraps(view)
         def cached_view(request, *args, **kwargs):
+            request.page_query = query  # what the keys of this page's kept fragments may depend on
             if request.method not in ("GET", "HEAD") or not _may_share(request):
                 response = view(request, *args, **kwargs)
                 patch_cache_control(response, private=True, no_cache=True)
                 return response
+            keep_only(request, query)
             # Read before rendering: a change made meanwhile leaves the page under the older generations.
             names = (CONTENT, *depends_on(**kwargs))
             generations = _generations(names)
             response = view(request, *args, **kwargs)
             if response.status_code == 200 and not response.cookies and not response.streaming:
                 _stamp(response)
-                response.page_cache = KeptPage(names, generations, timeout)
+                response.page_cache = KeptPage(names, generations, timeout, query)
             return response
 
         return cached_view
 
     return decorator
+
+
+def keep_only(request, query) -> None:
+    """Drop every parameter of the request's address but ``query`` (the last value of each, as
+    ``request.GET.get`` reads it), in a fixed order: one address for each page a reader can see."""
+    kept = [(name, request.GET[name]) for name in query if name in request.GET]
+    query_string = urlencode(kept)
+    if query_string != request.META.get("QUERY_STRING", ""):
+        request.META["QUERY_STRING"] = query_string
+        request.__dict__.pop("GET", None)  # WSGIRequest.GET is a cached property of the query string
 
 
 def cached_fragments(request, fragments: dict) -> dict:
@@ -217,7 +232,13 @@ def _may_share(request) -> bool:
 
 def _address(request) -> str:
     # The full address, host and scheme included: pages link to themselves (canonical, sharing links).
-    page = [request.build_absolute_uri(), *(repr(getattr(settings, name)) for name in PAGE_SETTINGS)]
+    # Only the parameters the page reads count, when it said which (see anonymous_page_cache).
+    if (query := getattr(request, "page_query", None)) is not None:
+        kept = urlencode([(name, request.GET[name]) for name in query if name in request.GET])
+        address = request.build_absolute_uri(escape_uri_path(request.path) + (f"?{kept}" if kept else ""))
+    else:
+        address = request.build_absolute_uri()
+    page = [address, *(repr(getattr(settings, name)) for name in PAGE_SETTINGS)]
     return hashlib.blake2b("\n".join(page).encode(), digest_size=16).hexdigest()
 
 
@@ -237,11 +258,20 @@ class KeptPage(NamedTuple):
     names: tuple[str, ...]
     generations: list[int]
     timeout: int
+    #: The parameters of the address the page reads: every other one is dropped before looking it up.
+    query: tuple[str, ...] = ()
 
 
-#: How many addresses each worker remembers (what the page there depends on, or that it is no kept page).
-KNOWN_ADDRESSES = 20_000
+#: How many paths each worker remembers (what the page there depends on, or that it is no kept page).
+KNOWN_PATHS = 20_000
 _UNKNOWN = object()
+
+
+class KnownPath(NamedTuple):
+    """What a worker learnt of the page at a path the first time it rendered it."""
+
+    names: tuple[str, ...]
+    query: tuple[str, ...]
 
 
 class PageCacheMiddleware:
@@ -253,12 +283,13 @@ class PageCacheMiddleware:
     CSRF, authentication, messages, the URL resolver and the view. The outer middleware still run, so the
     request id is fresh and ConditionalGetMiddleware answers 304. The page is kept on the way out when the
     view said it may be (``anonymous_page_cache``) and nothing on the way out made it personal: a cookie,
-    a private Cache-Control, a CSP nonce.
+    a private Cache-Control, a CSP nonce. Each worker learns, per path, which parameters the page there
+    reads, so that it can drop the others before looking the page up (see ``keep_only``).
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
-        # address -> the generations its page depends on, or None: not a kept page, don't ask the cache.
+        # path -> KnownPath, or None: not a kept page, don't ask the cache.
         self.known = {}
 
     def __call__(self, request):
@@ -271,30 +302,36 @@ class PageCacheMiddleware:
             _read_this_request.reset(reading)
 
     def _respond(self, request):
-        address = _address(request)
-        names = self.known.get(address, _UNKNOWN)
-        try:
-            if names is not None and (kept := self._kept(address, names)) is not None:
-                return kept
-        except Exception:  # the cache is down: render, as without it (and /healthz says so)
-            logger.warning("The page cache could not be read", exc_info=True)
+        path = request.path
+        known = self.known.get(path, _UNKNOWN)
+        if known is None:
+            return self.get_response(request)
+        if known is not _UNKNOWN:
+            request.page_query = known.query
+            keep_only(request, known.query)
+        # A path this worker has not rendered yet: with a query string, it cannot know which parameters count.
+        if known is not _UNKNOWN or not request.META.get("QUERY_STRING"):
+            try:
+                if (kept := self._kept(_address(request), known)) is not None:
+                    return kept
+            except Exception:  # whatever the cache backend raised: render, as without a cache
+                logger.warning("The page cache could not be read", exc_info=True)
         response = self.get_response(request)
         try:
-            self._keep(address, response)
+            self._keep(request, response)
         except Exception:
             logger.warning("The page cache could not be written", exc_info=True)
         return response
 
-    def _kept(self, address, names) -> HttpResponse | None:
+    def _kept(self, address, known) -> HttpResponse | None:
         """The kept page, if it was rendered under the generations current now: one round trip."""
         key = f"page:{address}"
-        found = cache.get_many([key] if names is _UNKNOWN else [key, *names, NEXT_PUBLICATION])
+        found = cache.get_many([key] if known is _UNKNOWN else [key, *known.names, NEXT_PUBLICATION])
         if (kept := found.get(key)) is None:
             return None
         kept_names, generations, content, headers = kept
-        if names != kept_names:  # the first request for this address in this worker
+        if known is _UNKNOWN or known.names != kept_names:  # the first request for this page in this worker
             found.update(cache.get_many([*kept_names, NEXT_PUBLICATION]))
-            self._remember(address, kept_names)
         # Should the page be rendered after all, the view needs not read them again.
         _read_this_request.get().update({name: found.get(name) for name in (*kept_names, NEXT_PUBLICATION)
                                          if name in found or name == NEXT_PUBLICATION})  # fmt: skip
@@ -305,20 +342,23 @@ class PageCacheMiddleware:
             return None
         return HttpResponse(content, headers=headers)
 
-    def _keep(self, address, response) -> None:
+    def _keep(self, request, response) -> None:
         page = getattr(response, "page_cache", None)
         if page is None or not _shareable(response):
-            self._remember(address, None)
+            # Only pages that are never kept: a 404 or a redirect at this path may be a story tomorrow.
+            if page is None and response.status_code == 200:
+                self._remember(request.path, None)
             return
         per_request = {"date", "set-cookie", getattr(settings, "REQUEST_ID_RESPONSE_HEADER", "x-request-id").lower()}
         headers = {name: value for name, value in response.items() if name.lower() not in per_request}
-        cache.set(f"page:{address}", (page.names, page.generations, response.content, headers), page.timeout)
-        self._remember(address, page.names)
+        kept = (page.names, page.generations, response.content, headers)
+        cache.set(f"page:{_address(request)}", kept, page.timeout)
+        self._remember(request.path, KnownPath(page.names, page.query))
 
-    def _remember(self, address, names) -> None:
-        if len(self.known) >= KNOWN_ADDRESSES:
-            self.known.clear()  # made-up query strings must not grow a worker without bound
-        self.known[address] = names
+    def _remember(self, path, known) -> None:
+        if len(self.known) >= KNOWN_PATHS:
+            self.known.clear()  # made-up paths must not grow a worker without bound
+        self.known[path] = known
 
 
 def _shareable(response) -> bool:

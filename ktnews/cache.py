@@ -1,17 +1,54 @@
-"""The shared cache on Redis, with one client per server in each process.
+"""The shared cache: on Redis, one client per process, and a site that keeps reading when Redis does not;
+without Redis, files every process on the machine shares.
 
 Django's backend builds a new ``redis.Redis`` for every operation. Since redis-py 5 that copies some 170
 response callbacks each time: about 47 µs, more than the round trip to a local Redis itself, and a story
 page outside the page cache makes eight of them. A client is safe to share between threads (each command
 takes a connection from the pool), so each process keeps one per connection pool.
+
+When Redis refuses connections or stops answering (settings give it a one-second socket timeout), every
+operation counts as a miss: reads find nothing, writes are skipped, and pages render from the database.
+After a failure this process stops asking for ``RETRY_SECONDS`` instead of waiting a second per operation,
+and it logs the outage at most once a minute. Every key it could not write meanwhile (a bumped generation,
+a signed-out session, a flood counter) is deleted when Redis answers again: what Redis kept from before
+the outage is never served as current. ``shared_cache_failing()`` tells code that must not fail open
+(the comment flood limits) to count another way.
 """
 
+import logging
+import os
+import pickle
+import tempfile
+import threading
+import time
+import zlib
+from functools import partial
+
+from django.core.cache.backends.base import DEFAULT_TIMEOUT
+from django.core.cache.backends.filebased import FileBasedCache
 from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
 from django.core.cache.backends.redis import RedisCacheClient
+from django.core.files import locks
+from redis.backoff import NoBackoff
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+from redis.retry import Retry
+
+logger = logging.getLogger(__name__)
+
+#: After a failure, operations fail at once for this long; then the next one tries Redis again.
+RETRY_SECONDS = 5
+#: An outage is logged once, then at most once in this many seconds while it lasts.
+LOG_EVERY_SECONDS = 60
+#: Keys remembered for deletion on recovery; past this, only the content generation is (see below).
+MAX_UNWRITTEN_KEYS = 50_000
+OUTAGE_ERRORS = (RedisConnectionError, RedisTimeoutError, OSError)
 
 
 class SharedClientRedisCacheClient(RedisCacheClient):
     def __init__(self, *args, **kwargs):
+        # No retries inside redis-py: an outage is handled once, here, not with ten reconnections per command.
+        kwargs.setdefault("retry", Retry(NoBackoff(), 0))
         super().__init__(*args, **kwargs)
         self._clients = {}
 
@@ -22,7 +59,183 @@ class SharedClientRedisCacheClient(RedisCacheClient):
         return client
 
 
+class Outage:
+    """What this process knows of the shared cache being unreachable; shared by the threads of a process."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.failing_since = None
+        self.retry_at = 0.0
+        self.logged_at = 0.0
+        self.unwritten = set()
+        self.overflowed = False
+
+    def skip(self) -> bool:
+        """Fail at once instead of asking Redis: it failed less than RETRY_SECONDS ago."""
+        return self.failing_since is not None and time.monotonic() < self.retry_at
+
+    def failed(self, error, unwritten=()) -> None:
+        now = time.monotonic()
+        with self.lock:
+            if self.failing_since is None:
+                self.failing_since = now
+            self.retry_at = now + RETRY_SECONDS
+            if len(self.unwritten) + len(unwritten) <= MAX_UNWRITTEN_KEYS:
+                self.unwritten.update(unwritten)
+            else:
+                self.overflowed = True
+            if error is not None and now - self.logged_at >= LOG_EVERY_SECONDS:
+                self.logged_at = now
+                logger.error("The shared cache (Redis) does not answer: %s. Pages render from the database.", error)
+
+    def recovered(self) -> tuple[set, bool] | None:
+        """After an outage: the keys left unwritten (and whether some were not remembered), once."""
+        with self.lock:
+            if self.failing_since is None:
+                return None
+            unwritten, overflowed = self.unwritten, self.overflowed
+            self.failing_since, self.unwritten, self.overflowed, self.logged_at = None, set(), False, 0.0
+        return unwritten, overflowed
+
+
+_outages: dict[str, Outage] = {}
+_outages_lock = threading.Lock()
+
+
+def _outage_for(location) -> Outage:
+    with _outages_lock:
+        return _outages.setdefault(location, Outage())
+
+
+def shared_cache_failing() -> bool:
+    """True while this process finds the shared cache unreachable (never for a cache that is not Redis)."""
+    return any(outage.failing_since is not None for outage in _outages.values())
+
+
+#: Forgotten after every outage: every kept page, fragment and value depends on it (articles.page_cache), so
+#: none kept before the outage is served again, whoever made a change meanwhile (another worker, the shell).
+CONTENT_GENERATION = "gen:content"
+
+
 class RedisCache(DjangoRedisCache):
+    """Django's Redis cache with one client per process and an outage treated as a miss (see the module)."""
+
     def __init__(self, server, params):
         super().__init__(server, params)
         self._class = SharedClientRedisCacheClient
+        self._outage = _outage_for(repr(self._servers))
+
+    def _guarded(self, operation, *, on_failure, unwritten=()):
+        if self._outage.skip():
+            self._outage.failed(None, unwritten)
+            return on_failure()
+        try:
+            result = operation()
+        except OUTAGE_ERRORS as error:
+            self._outage.failed(error, unwritten)
+            return on_failure()
+        if (after_outage := self._outage.recovered()) is not None:
+            self._forget_unwritten(*after_outage)
+        return result
+
+    def _forget_unwritten(self, unwritten, overflowed) -> None:
+        logger.warning(
+            "The shared cache (Redis) answers again; forgetting the %d keys left unwritten meanwhile%s.",
+            len(unwritten), " (and more not remembered)" if overflowed else "",
+        )  # fmt: skip
+        try:
+            self._cache.delete_many([*unwritten, self.make_key(CONTENT_GENERATION)])
+        except OUTAGE_ERRORS as error:
+            self._outage.failed(error, unwritten)
+
+    def _keys(self, keys, version):
+        return [self.make_and_validate_key(key, version=version) for key in keys]
+
+    def get(self, key, default=None, version=None):
+        return self._guarded(partial(super().get, key, default, version), on_failure=lambda: default)
+
+    def get_many(self, keys, version=None):
+        return self._guarded(partial(super().get_many, keys, version), on_failure=dict)
+
+    def has_key(self, key, version=None):
+        return self._guarded(partial(super().has_key, key, version), on_failure=lambda: False)
+
+    def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        written = partial(super().set, key, value, timeout, version)
+        self._guarded(written, on_failure=lambda: None, unwritten=self._keys([key], version))
+
+    def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
+        written = partial(super().set_many, data, timeout, version)
+        return self._guarded(written, on_failure=lambda: list(data), unwritten=self._keys(data, version))
+
+    def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        written = partial(super().add, key, value, timeout, version)
+        return self._guarded(written, on_failure=lambda: False, unwritten=self._keys([key], version))
+
+    def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None):
+        written = partial(super().touch, key, timeout, version)
+        return self._guarded(written, on_failure=lambda: False, unwritten=self._keys([key], version))
+
+    def incr(self, key, delta=1, version=None):
+        def unavailable():
+            # What Django's backends raise for a key they do not have: callers already handle it.
+            raise ValueError(f"The shared cache could not count {key!r}: it does not answer.")
+
+        written = partial(super().incr, key, delta, version)
+        return self._guarded(written, on_failure=unavailable, unwritten=self._keys([key], version))
+
+    def delete(self, key, version=None):
+        written = partial(super().delete, key, version)
+        return self._guarded(written, on_failure=lambda: False, unwritten=self._keys([key], version))
+
+    def delete_many(self, keys, version=None):
+        keys = list(keys)
+        written = partial(super().delete_many, keys, version)
+        self._guarded(written, on_failure=lambda: None, unwritten=self._keys(keys, version))
+
+    def clear(self):
+        return self._guarded(super().clear, on_failure=lambda: False)
+
+
+class FolderCache(FileBasedCache):
+    """The embedded default (no REDIS_URL): Django's file cache, shared by every process on the machine.
+
+    Its counters keep their expiry (Django's file cache rewrites a counter with the default timeout, so a
+    fifteen-minute sign-in pause would end after five) and count right when several workers count at once,
+    under a lock on the file; ``add`` is atomic too (a hard link fails where the file exists).
+    """
+
+    def incr(self, key, delta=1, version=None):
+        try:
+            with open(self._key_to_file(key, version), "r+b") as file:
+                locks.lock(file, locks.LOCK_EX)
+                try:
+                    expiry = pickle.load(file)  # noqa: S301 -- our own cache files, as Django's backend reads them
+                    if expiry is not None and expiry < time.time():
+                        raise FileNotFoundError
+                    value = pickle.loads(zlib.decompress(file.read())) + delta  # noqa: S301
+                    file.seek(0)
+                    file.truncate()
+                    file.write(pickle.dumps(expiry, self.pickle_protocol))
+                    file.write(zlib.compress(pickle.dumps(value, self.pickle_protocol)))
+                    return value
+                finally:
+                    locks.unlock(file)
+        except FileNotFoundError:
+            raise ValueError(f"Key {key!r} not found") from None
+
+    def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        if self.has_key(key, version):  # which also removes an expired file
+            return False
+        self._createdir()
+        self._cull()
+        descriptor, written = tempfile.mkstemp(dir=self._dir)
+        try:
+            with open(descriptor, "wb") as file:
+                self._write_content(file, timeout, value)
+            os.link(written, self._key_to_file(key, version))
+            return True
+        except FileExistsError:  # another process added it first
+            return False
+        finally:
+            os.remove(written)

@@ -1,12 +1,34 @@
-"""The 500 page: never a traceback, and the request's id so that a reader's report leads to the log."""
+"""The 500 and 503 pages: never a traceback, and the request's id so that a reader's report leads to the log.
 
-from django.http import HttpResponseServerError
+A database that does not answer (stopped, restarting, unreachable) is an outage, not a bug: readers get a
+503 in their language with Retry-After, load balancers and crawlers know to come back, and the next request
+connects afresh (Django opens a new connection when the old one is broken), so recovery needs no restart.
+"""
+
+import sys
+
+from django.db import InterfaceError, OperationalError
+from django.http import HttpResponse, HttpResponseServerError
 from django.template import loader
+from django.utils import translation
 from django.views.decorators.csrf import requires_csrf_token
+
+#: Seconds a reader (and a crawler) is asked to wait while the database is unreachable.
+RETRY_AFTER_SECONDS = 30
 
 
 @requires_csrf_token
 def server_error(request):
     # Only the request id: the page must render even when whatever broke was the database or a context processor.
-    page = loader.get_template("500.html").render({"request_id": getattr(request, "id", "")})
-    return HttpResponseServerError(page)
+    context = {"request_id": getattr(request, "id", "")}
+    if _database_unavailable(sys.exc_info()[1]):
+        with translation.override(translation.get_language_from_path(request.path_info) or translation.get_language()):
+            page = loader.get_template("503.html").render({**context, "retry_after": RETRY_AFTER_SECONDS})
+        return HttpResponse(page, status=503, headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
+    return HttpResponseServerError(loader.get_template("500.html").render(context))
+
+
+def _database_unavailable(error) -> bool:
+    """The database could not be reached, went away or is locked, as opposed to a query that is wrong
+    (Django raises its own OperationalError for the driver's: refused, dropped, timed out, locked)."""
+    return isinstance(error, OperationalError | InterfaceError)

@@ -121,13 +121,27 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
 
-# The cache holds what several app servers must agree on (flood limits, the
-# section menu, editors' settings): Redis in production, memory in development.
+# The cache holds what every process must agree on (kept pages and their generations, flood limits,
+# sign-in pauses, who has a story open): Redis in production, shared by every app server. Without
+# REDIS_URL (the embedded default), files in one folder, which every worker on the machine shares: a
+# story taken down through one worker, or from `manage.py shell`, is gone from all of them at once.
 REDIS_URL = env_str("REDIS_URL")
 CACHES = {
-    "default": {"BACKEND": "ktnews.cache.RedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": "ktnews"}
+    "default": {
+        "BACKEND": "ktnews.cache.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": "ktnews",
+        # A Redis that hangs costs a request one second, then is left alone for a while (ktnews/cache.py).
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+    }
     if REDIS_URL
-    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    else {
+        "BACKEND": "ktnews.cache.FolderCache",
+        "LOCATION": env_str("KTNEWS_CACHE_DIR") or BASE_DIR / "cache",
+        "KEY_PREFIX": "ktnews",
+        # Past this many files the oldest third goes (each write lists the folder, so not too many).
+        "OPTIONS": {"MAX_ENTRIES": 5_000},
+    }
 }
 
 # Sessions: in the database, read through the shared cache when there is one, so that every app
@@ -307,6 +321,9 @@ SOCIALACCOUNT_PROVIDERS = {
 # Comments: flood control per reader, and an optional closing time after publication.
 COMMENTS_PER_MINUTE = env_int("KTNEWS_COMMENTS_PER_MINUTE", 3)
 COMMENTS_PER_DAY = env_int("KTNEWS_COMMENTS_PER_DAY", 50)
+# When the shared cache cannot count, django-ratelimit says so (instead of refusing everyone) and the limits
+# are counted from the reader's own comments (articles/views/comments.py).
+RATELIMIT_FAIL_OPEN = True
 COMMENTS_CLOSE_AFTER_DAYS = env_int("KTNEWS_COMMENTS_CLOSE_AFTER_DAYS", 0)  # 0: never
 COMMENTS_EDIT_WINDOW_SECONDS = env_int("KTNEWS_COMMENTS_EDIT_WINDOW_SECONDS", 60)
 # Photo uploads: larger files, or more pixels (however small the file), are refused.

@@ -140,6 +140,32 @@ def empty_cache():
     _in_process.clear()
 
 
+@pytest.fixture
+def cache_writes(monkeypatch) -> dict:
+    """Every key the site writes to its cache during the test, with the value written last."""
+    written = {}
+    set_one, set_many, add = cache.set, cache.set_many, cache.add
+
+    def record(key, value, *args, **kwargs):
+        written[key] = value
+        return set_one(key, value, *args, **kwargs)
+
+    def record_many(data, *args, **kwargs):
+        written.update(data)
+        return set_many(data, *args, **kwargs)
+
+    def record_added(key, value, *args, **kwargs):
+        added = add(key, value, *args, **kwargs)
+        if added:
+            written[key] = value
+        return added
+
+    monkeypatch.setattr(cache, "set", record)
+    monkeypatch.setattr(cache, "set_many", record_many)
+    monkeypatch.setattr(cache, "add", record_added)
+    return written
+
+
 def make_commenter(username, nickname=None):
     """A reader who can comment: a verified email and a nickname."""
     from allauth.account.models import EmailAddress

@@ -1,5 +1,7 @@
 """Readers' comments: posting, replying, recommending, reading more, editing, deleting for good, reporting."""
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -58,21 +60,27 @@ def post_comment(request, form) -> int | None:
 
 
 def flood_limit_reached(request) -> str | None:
-    """A message when the reader has posted too much, counted in the site's shared cache."""
+    """A message when the reader has posted too much, counted in the site's shared cache, or, while it does
+    not answer (RATELIMIT_FAIL_OPEN lets get_usage say so), from the reader's own recent comments."""
     limits = (
-        ("comments-minute", f"{settings.COMMENTS_PER_MINUTE}/m",
+        ("comments-minute", settings.COMMENTS_PER_MINUTE, 60,
          _("You can post %(count)d comments a minute. Please wait a moment and try again.")),
-        ("comments-day", f"{settings.COMMENTS_PER_DAY}/d",
+        ("comments-day", settings.COMMENTS_PER_DAY, 24 * 60 * 60,
          _("You have reached today's limit of %(count)d comments. You can comment again tomorrow.")),
     )  # fmt: skip
-    for group, rate, message in limits:
-        usage = get_usage(request, group=group, key="user", rate=rate, method="POST", increment=True)
-        if usage and usage["should_limit"]:
-            return message % {"count": usage["limit"]}
+    for group, limit, seconds, message in limits:
+        usage = get_usage(request, group=group, key="user", rate=(limit, seconds), method="POST", increment=True)
+        if usage is None:
+            since = timezone.now() - timedelta(seconds=seconds)
+            reached = Comment.objects.filter(author=request.user, created_at__gte=since).count() >= limit
+        else:
+            reached = usage["should_limit"]
+        if reached:
+            return message % {"count": limit}
     return None
 
 
-@anonymous_page_cache(lambda pk: [story_comments(pk), READERS])
+@anonymous_page_cache(lambda pk: [story_comments(pk), READERS], query=("sort", "after", "fragment"))
 def comment_list(request, pk):
     """More threads, 20 at a time: a page of its own without JavaScript, a fragment with it."""
     article = get_object_or_404(Article.objects.published(), pk=pk)

@@ -51,6 +51,10 @@ def with_bylines(queryset):
     )
 
 
+#: The parameters of a list page's address (see story_listing): every other one is ignored.
+LISTING_QUERY = ("older", "newer")
+
+
 def story_listing(request, stories):
     """A page of ``stories`` newest first, at the cursor in the request (?older= or ?newer=)."""
     return keyset_page(with_bylines(stories), after=request.GET.get("older"), before=request.GET.get("newer"))
@@ -119,7 +123,7 @@ def latest_by_section(published, exclude):
     return list(grouped.items())
 
 
-@anonymous_page_cache(lambda slug: [ALL_COMMENTS])
+@anonymous_page_cache(lambda slug: [ALL_COMMENTS], query=LISTING_QUERY)
 def section_detail(request, slug):
     section = get_object_or_404(Section, slug=slug)
     page = story_listing(request, Article.objects.published().filter(section=section))
@@ -128,7 +132,7 @@ def section_detail(request, slug):
     )
 
 
-@anonymous_page_cache(lambda pk, slug=None: [story_comments(pk), READERS])
+@anonymous_page_cache(lambda pk, slug=None: [story_comments(pk), READERS], query=("sort",))
 def article_detail(request, pk, slug=None):
     try:
         article = public_story(pk)
@@ -294,14 +298,14 @@ def story_gone(request):
     return render(request, "410.html", status=410)
 
 
-@anonymous_page_cache(lambda pk: [ALL_COMMENTS])
+@anonymous_page_cache(lambda pk: [ALL_COMMENTS], query=LISTING_QUERY)
 def reporter_detail(request, pk):
     reporter = get_object_or_404(Reporter, pk=pk)
     page = story_listing(request, Article.objects.published().filter(bylines__reporter=reporter))
     return render(request, "articles/reporter_detail.html", {"reporter": reporter, "page": page})
 
 
-@anonymous_page_cache(lambda slug: [ALL_COMMENTS])
+@anonymous_page_cache(lambda slug: [ALL_COMMENTS], query=LISTING_QUERY)
 def tag_detail(request, slug):
     tag = get_object_or_404(Tag, slug=slug)
     page = story_listing(request, Article.objects.published().filter(tags=tag))
