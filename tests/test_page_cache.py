@@ -472,3 +472,38 @@ def test_a_story_page_outside_the_page_cache_reads_the_generations_once(story, c
 
     assert "Threads are kept too" in page
     assert len([keys for keys in reads if any(str(key).startswith("gen:") for key in keys)]) == 1
+
+
+# Only the parameters a page reads make another copy of it
+
+
+def test_tracking_and_made_up_parameters_neither_make_copies_nor_change_the_page(client, story, cache_writes):
+    """400 made-up query strings to one story once added 2,000 keys and 25 MB to Redis."""
+    plain = client.get(url(story)).content
+    cache_writes.clear()
+
+    for n in range(400):
+        response = client.get(f"{url(story)}?utm_source=portal{n}&fbclid={n}&gclid={n}&made_up={n}")
+        assert response.status_code == 200
+        assert response.content == plain
+
+    assert cache_writes == {}
+
+
+def test_tracking_parameters_never_reach_the_page_a_reader_is_served(client, story):
+    page = client.get(f"{url(story)}?utm_source=newsletter&utm_medium=email").content.decode()
+
+    assert "utm_" not in page
+    assert "newsletter" not in page
+
+
+def test_the_parameters_a_page_reads_still_make_pages_of_their_own(client, story, commenter, cache_writes):
+    Comment.objects.create(article=story, author=commenter, body="첫 댓글")
+    Comment.objects.create(article=story, author=commenter, body="둘째 댓글")
+    newest = client.get(f"{url(story)}?sort=newest").content.decode()
+    oldest = client.get(f"{url(story)}?sort=oldest&utm_source=x").content.decode()
+
+    assert newest.index("둘째 댓글") < newest.index("첫 댓글")
+    assert oldest.index("첫 댓글") < oldest.index("둘째 댓글")
+    assert len([key for key in cache_writes if key.startswith("page:")]) == 2
+    assert client.get(f"{url(story)}?utm_source=y&sort=oldest").content.decode() == oldest
