@@ -30,7 +30,7 @@ sys.path.insert(0, str(PROJECT))
 
 from served import gunicorn, prepare_site, production_environment, use_site  # noqa: E402
 
-BENCH_PORT, STATIC_PORT, MICRO_CACHE_PORT = 8311, 8312, 8313
+BENCH_PORT, STATIC_PORT, MICRO_CACHE_PORT, FILE_CACHE_PORT = 8311, 8312, 8313, 8314
 NGINX = """
 user root;
 worker_processes auto;
@@ -175,7 +175,13 @@ def measure(size, work: Path, options, concurrencies) -> dict:
 
     (work / "static").mkdir()
     log = work / "gunicorn.log"
-    with gunicorn(environment, BENCH_PORT, workers=options.workers, threads=options.threads, log=log) as app:
+    # The embedded default (no REDIS_URL) keeps its cache in files every worker shares: measured beside Redis.
+    without_redis = {**environment, "REDIS_URL": "", "KTNEWS_CACHE_DIR": str(work / "file-cache")}
+    with (
+        gunicorn(environment, BENCH_PORT, workers=options.workers, threads=options.threads, log=log) as app,
+        gunicorn(without_redis, FILE_CACHE_PORT, workers=options.workers, threads=options.threads,
+                 log=work / "gunicorn-file-cache.log") as embedded,
+    ):  # fmt: skip
         story_bytes = fetch(f"{app}{pages['story']}")
         (work / "static" / "story.html").write_bytes(story_bytes)
         (work / "nginx.conf").write_text(NGINX.format(
@@ -190,8 +196,11 @@ def measure(size, work: Path, options, concurrencies) -> dict:
                 "story, uncached": (f"{app}{pages['story']}", True),
                 "story, from the site's cache": f"{app}{pages['story']}",
                 "story, through nginx micro-cache": f"http://127.0.0.1:{MICRO_CACHE_PORT}{pages['story']}",
+                "story, from the file cache (no REDIS_URL)": f"{embedded}{pages['story']}",
+                "story, uncached, file cache (no REDIS_URL)": (f"{embedded}{pages['story']}", True),
                 "home, uncached": (f"{app}/", True),
                 "home, from the site's cache": f"{app}/",
+                "home, from the file cache (no REDIS_URL)": f"{embedded}/",
                 "section deep in the archive, uncached": (f"{app}{pages['section_deep']}", True),
                 "search, uncached": (f"{app}{pages['search']}", True),
                 "reporter, uncached": (f"{app}{pages['reporter']}", True),
