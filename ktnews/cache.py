@@ -9,10 +9,11 @@ takes a connection from the pool), so each process keeps one per connection pool
 When Redis refuses connections or stops answering (settings give it a one-second socket timeout), every
 operation counts as a miss: reads find nothing, writes are skipped, and pages render from the database.
 After a failure this process stops asking for ``RETRY_SECONDS`` instead of waiting a second per operation,
-and it logs the outage at most once a minute. Every key it could not write meanwhile (a bumped generation,
-a signed-out session, a flood counter) is deleted when Redis answers again: what Redis kept from before
-the outage is never served as current. ``shared_cache_failing()`` tells code that must not fail open
-(the comment flood limits) to count another way.
+and it logs the outage at most once a minute. Before it uses Redis again, it deletes every key it could
+not write meanwhile (a bumped generation, a signed-out session, a flood counter) and the content generation
+every kept page depends on: what Redis kept from before the outage is never served as current, whoever
+changed the site meanwhile. Limits that must not fail open count elsewhere while it is down: sign-in pauses
+in the process (``counting_cache``), comment floods from the comments themselves (``shared_cache_failing``).
 """
 
 import logging
@@ -24,8 +25,10 @@ import time
 import zlib
 from functools import partial
 
+from django.core.cache import cache, caches
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.filebased import FileBasedCache
+from django.core.cache.backends.locmem import LocMemCache
 from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
 from django.core.cache.backends.redis import RedisCacheClient
 from django.core.files import locks
@@ -88,14 +91,16 @@ class Outage:
                 self.logged_at = now
                 logger.error("The shared cache (Redis) does not answer: %s. Pages render from the database.", error)
 
-    def recovered(self) -> tuple[set, bool] | None:
-        """After an outage: the keys left unwritten (and whether some were not remembered), once."""
+    def unwritten_keys(self) -> tuple[set, bool]:
+        """The keys left unwritten during this outage, and whether some were not remembered."""
         with self.lock:
-            if self.failing_since is None:
-                return None
-            unwritten, overflowed = self.unwritten, self.overflowed
-            self.failing_since, self.unwritten, self.overflowed, self.logged_at = None, set(), False, 0.0
-        return unwritten, overflowed
+            return set(self.unwritten), self.overflowed
+
+    def ended(self, forgotten: set) -> None:
+        with self.lock:
+            self.unwritten -= forgotten
+            if not self.unwritten:
+                self.failing_since, self.overflowed, self.logged_at = None, False, 0.0
 
 
 _outages: dict[str, Outage] = {}
@@ -108,8 +113,18 @@ def _outage_for(location) -> Outage:
 
 
 def shared_cache_failing() -> bool:
-    """True while this process finds the shared cache unreachable (never for a cache that is not Redis)."""
-    return any(outage.failing_since is not None for outage in _outages.values())
+    """True while this process finds the site's cache unreachable (never for a cache that is not Redis)."""
+    backend = caches["default"]
+    return isinstance(backend, RedisCache) and backend._outage.failing_since is not None
+
+
+_counting_fallback = LocMemCache("ktnews-counting-fallback", {"OPTIONS": {"MAX_ENTRIES": 100_000}})
+
+
+def counting_cache():
+    """Where limits count: the shared cache, or while it does not answer, this process's own memory. Each
+    process then counts alone, so a limit is looser by the number of workers, but never off."""
+    return _counting_fallback if shared_cache_failing() else cache
 
 
 #: Forgotten after every outage: every kept page, fragment and value depends on it (articles.page_cache), so
@@ -126,27 +141,31 @@ class RedisCache(DjangoRedisCache):
         self._outage = _outage_for(repr(self._servers))
 
     def _guarded(self, operation, *, on_failure, unwritten=()):
-        if self._outage.skip():
-            self._outage.failed(None, unwritten)
-            return on_failure()
+        if self._outage.failing_since is not None:
+            if self._outage.skip():
+                self._outage.failed(None, unwritten)
+                return on_failure()
+            try:
+                self._end_outage()
+            except OUTAGE_ERRORS as error:
+                self._outage.failed(error, unwritten)
+                return on_failure()
         try:
-            result = operation()
+            return operation()
         except OUTAGE_ERRORS as error:
             self._outage.failed(error, unwritten)
             return on_failure()
-        if (after_outage := self._outage.recovered()) is not None:
-            self._forget_unwritten(*after_outage)
-        return result
 
-    def _forget_unwritten(self, unwritten, overflowed) -> None:
+    def _end_outage(self) -> None:
+        """Before Redis is used again: forget what this process could not write meanwhile, and the content
+        generation, so that nothing Redis kept from before the outage is served as current."""
+        unwritten, overflowed = self._outage.unwritten_keys()
+        self._cache.delete_many([*unwritten, self.make_key(CONTENT_GENERATION)])
+        self._outage.ended(unwritten)
         logger.warning(
-            "The shared cache (Redis) answers again; forgetting the %d keys left unwritten meanwhile%s.",
+            "The shared cache (Redis) answers again; forgot the %d keys left unwritten meanwhile%s.",
             len(unwritten), " (and more not remembered)" if overflowed else "",
         )  # fmt: skip
-        try:
-            self._cache.delete_many([*unwritten, self.make_key(CONTENT_GENERATION)])
-        except OUTAGE_ERRORS as error:
-            self._outage.failed(error, unwritten)
 
     def _keys(self, keys, version):
         return [self.make_and_validate_key(key, version=version) for key in keys]

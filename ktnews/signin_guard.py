@@ -2,7 +2,8 @@
 
 Both ways in check before any password is looked at: readers' sign-in through
 django-allauth's adapter, the newsroom's through the admin's login form. Failures
-are counted in the shared cache per account (the name or email typed,
+are counted in the shared cache (while it does not answer, in each process: see
+``counting_cache``) per account (the name or email typed,
 whether or not such an account exists, so a refusal tells nothing about who has
 one) and per address. Past the limit, sign-in is refused for the rest of a fixed
 window: more attempts do not make it longer; an address the account has signed in
@@ -24,6 +25,7 @@ from django.core.cache import cache
 from django.dispatch import receiver
 from django.utils.translation import gettext as _
 
+from ktnews.cache import counting_cache
 from ktnews.client_ip import client_ip
 
 IDENTIFYING_FIELDS = ("username", "email", "login")
@@ -69,7 +71,7 @@ def refusal(request, credentials) -> str | None:
     if "account" in keys and cache.get(_known_key(_account(credentials), _address(request))):
         # Signed in from here before: others' failures on this account do not keep its owner out.
         del keys["account"]
-    counts = cache.get_many(list(keys.values()))
+    counts = counting_cache().get_many(list(keys.values()))
     limits = _limits()
     for kind, key in keys.items():
         if counts.get(key, 0) >= limits[kind]:
@@ -86,12 +88,13 @@ def count_failure(sender, credentials, request=None, **kwargs):
     if request is None:
         return
     window = settings.SIGNIN_LOCKOUT_MINUTES * 60
+    counts = counting_cache()
     for key in _keys(request, credentials).values():
-        cache.add(key, 0, timeout=window)  # the window starts at the first failure and stays fixed
+        counts.add(key, 0, timeout=window)  # the window starts at the first failure and stays fixed
         try:
-            cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.set(key, 1, timeout=window)
+            counts.incr(key)
+        except ValueError:  # expired between add and incr, or the shared cache has just stopped answering
+            counting_cache().set(key, 1, timeout=window)
 
 
 @receiver(user_logged_in)
@@ -111,7 +114,7 @@ def _names(user) -> set[str]:
 
 def clear_account(user) -> None:
     """Lift the lock of every name the account signs in with (after a password reset, too)."""
-    cache.delete_many([f"signin-failures:account:{name}" for name in _names(user)])
+    counting_cache().delete_many([f"signin-failures:account:{name}" for name in _names(user)])
 
 
 class AccountAdapter(DefaultAccountAdapter):

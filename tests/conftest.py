@@ -132,12 +132,13 @@ def empty_cache():
     """Cached navigation and settings must not leak from one test's database into the next (nor what each
     process keeps: a frozen clock can give two tests the same generations)."""
     from articles.page_cache import _in_process
+    from ktnews.cache import _counting_fallback
 
-    cache.clear()
-    _in_process.clear()
+    for kept in (cache, _in_process, _counting_fallback):
+        kept.clear()
     yield
-    cache.clear()
-    _in_process.clear()
+    for kept in (cache, _in_process, _counting_fallback):
+        kept.clear()
 
 
 @pytest.fixture

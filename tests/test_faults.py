@@ -437,3 +437,21 @@ def test_a_takedown_reaches_readers_through_nginx_within_five_seconds_and_never_
     statuses = [answer[0] for answer in seen]
     assert 200 not in statuses[statuses.index(410) :]  # once gone, gone for every reader
     in_shell(environment, f"{edit}a.restore_from_trash(by=editor)")
+
+
+def test_a_change_made_while_redis_hangs_is_shown_once_it_answers_again_with_its_old_pages(site, own_redis, tmp_path):
+    """Redis frozen keeps its data: the generations bumped meanwhile never reached it, so what it kept from
+    before would be served as current. The app server forgets them when Redis answers again."""
+    environment = {**site, "REDIS_URL": own_redis.url}
+    story = a_story(environment)
+    with gunicorn(environment, free_port(), workers=1, threads=1, log=tmp_path / "app.log") as server:
+        assert fetch(server, story["url"])[0] == 200
+        assert fetch(server, story["url"])[0] == 200  # kept
+        with own_redis.frozen():
+            in_shell(environment, f"{AS_EDITOR}a = Article.objects.get(pk={story['pk']}); "
+                                  "a.title_ko = '멈춘 레디스 뒤의 새 제목'; a.save()")  # fmt: skip
+            assert "멈춘 레디스 뒤의 새 제목" in fetch(server, story["url"])[2]
+        time.sleep(5.5)  # the app server's pause after a failure (ktnews.cache.RETRY_SECONDS)
+        pages = [fetch(server, story["url"])[2] for _reader in range(3)]
+
+    assert all("멈춘 레디스 뒤의 새 제목" in page for page in pages)

@@ -330,3 +330,15 @@ def test_ipv6_addresses_count_by_their_64(client, settings):
     assert (
         PAUSED in admin_sign_in(client, "fresh", PASSWORD, HTTP_X_FORWARDED_FOR="2001:db8:1:2::ffff").content.decode()
     )
+
+
+def test_sign_in_pauses_still_hold_while_the_shared_cache_is_down(client, reporter, settings):
+    """Failures the shared cache cannot count are counted in the process: a pause looser, never off."""
+    settings.CACHES = {"default": {"BACKEND": "ktnews.cache.RedisCache", "LOCATION": "redis://127.0.0.1:1/0"}}
+    settings.SIGNIN_FAILURES_PER_ACCOUNT = 3
+
+    for _attempt in range(3):
+        assert PAUSED not in admin_sign_in(client, reporter.user.username, "wrong").content.decode()
+
+    assert PAUSED in admin_sign_in(client, reporter.user.username, "wrong").content.decode()
+    assert PAUSED in admin_sign_in(client, reporter.user.username, PASSWORD).content.decode()
