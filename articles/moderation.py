@@ -88,10 +88,12 @@ def _reader_name(user) -> str:
 def _change_status(comments, new_status, action, *, by, allowed_from):
     with transaction.atomic():
         chosen = list(comments.filter(status__in=allowed_from).select_related("article", "author__reader_profile"))
-        lock_for_recount(
+        locked = lock_for_recount(
             {comment.article_id for comment in chosen},
             {comment.pk for comment in chosen} | {comment.parent_id for comment in chosen if comment.parent_id},
         )
+        # As they are under the locks: one deleted (or changed) meanwhile is left as it is now, never brought back.
+        chosen = [comment for comment in chosen if locked.get(comment.pk) in allowed_from]
         Comment.objects.filter(pk__in=[comment.pk for comment in chosen]).update(status=new_status)
         _log(action, by, chosen)
         recount_comments({comment.article_id for comment in chosen})
@@ -132,9 +134,9 @@ def delete_permanently(comments, *, by) -> int:
     author deletes it); the log keeps who, what number, which story and when."""
     with transaction.atomic():
         doomed = list(comments.select_related("article", "author__reader_profile"))
-        _log(Action.DELETE, by, doomed)
-        delete_for_good(Comment.objects.filter(pk__in=[comment.pk for comment in doomed]))
-    return len(doomed)
+        deleted = delete_for_good(Comment.objects.filter(pk__in=[comment.pk for comment in doomed]))
+        _log(Action.DELETE, by, [comment for comment in doomed if comment.pk in deleted])
+    return len(deleted)
 
 
 def ban(reader, *, by, reason: str, until=None) -> CommentBan:

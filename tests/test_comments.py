@@ -341,6 +341,18 @@ def test_a_fourth_comment_within_a_minute_is_refused_with_429_and_the_text_kept(
         assert post(commenter_client, story, "A minute later").status_code == 302
 
 
+def test_flood_limits_hold_while_the_shared_cache_is_down(commenter_client, story, settings):
+    """Counted from the reader's own comments when Redis cannot count: never unlimited, nobody refused."""
+    settings.CACHES = {"default": {"BACKEND": "ktnews.cache.RedisCache", "LOCATION": "redis://127.0.0.1:1/0"}}
+
+    for n in range(3):
+        assert post(commenter_client, story, f"Posted while Redis is down {n}").status_code == 302
+    response = post(commenter_client, story, "One too many")
+
+    assert response.status_code == 429
+    assert ">One too many</textarea>" in response.content.decode()
+
+
 def test_the_daily_limit_holds_too(commenter_client, story, settings):
     settings.COMMENTS_PER_MINUTE = 100
     settings.COMMENTS_PER_DAY = 2
@@ -420,3 +432,100 @@ def test_comments_on_an_unpublished_story_cannot_be_reported(commenter_client, s
     Article.objects.filter(pk=story.pk).update(status=Article.Status.REVIEW)
 
     assert commenter_client.get(f"/comments/{theirs.pk}/report/").status_code == 404
+
+
+# Editing: the time left, and nothing typed is lost when the time is up
+
+
+def written_at(story, author, *, seconds_ago=0, **fields):
+    posted = timezone.now() - timedelta(seconds=seconds_ago, microseconds=250_001)
+    return Comment.objects.create(
+        article=story, author=author, body="버스 막차가 몇 시죠?", created_at=posted, **fields
+    )
+
+
+def test_the_edit_page_says_how_long_is_left_in_both_languages(commenter_client, commenter, story, settings):
+    settings.COMMENTS_EDIT_WINDOW_SECONDS = 60
+    with time_machine.travel(timezone.now(), tick=False):
+        comment = written_at(story, commenter, seconds_ago=15)  # 44.75 seconds left: 44 are promised
+        korean = commenter_client.get(f"/comments/{comment.pk}/edit/").content.decode()
+        english = commenter_client.get(f"/en/comments/{comment.pk}/edit/").content.decode()
+
+    ends_at = timezone.localtime(comment.created_at + timedelta(seconds=60))
+    assert "<span data-edit-window-text>44초 동안 더 고칠 수 있습니다.</span>" in korean
+    assert f'<time datetime="{ends_at.isoformat(timespec="microseconds")}">{ends_at:%H:%M:%S}까지</time>' in korean
+    assert "You can edit for 44 more seconds." in english
+    assert f">Until {ends_at:%H:%M:%S}</time>" in english
+    # What the script counts down with: the server's seconds and the sentence for each plural form.
+    assert 'data-seconds-left="44"' in english
+    assert 'data-one="You can edit for {seconds} more second."' in english
+    assert 'data-other="You can edit for {seconds} more seconds."' in english
+
+
+def test_one_second_left_is_said_in_the_singular(commenter_client, commenter, story, settings):
+    settings.COMMENTS_EDIT_WINDOW_SECONDS = 60
+    with time_machine.travel(timezone.now(), tick=False):
+        comment = written_at(story, commenter, seconds_ago=58)
+        page = commenter_client.get(f"/en/comments/{comment.pk}/edit/").content.decode()
+
+    assert "You can edit for 1 more second." in page
+
+
+def test_a_save_after_the_window_gives_the_text_back_with_the_reason(commenter_client, commenter, story, settings):
+    settings.COMMENTS_EDIT_WINDOW_SECONDS = 60
+    with time_machine.travel(timezone.now(), tick=False) as clock:
+        comment = written_at(story, commenter, seconds_ago=50)
+        assert commenter_client.get(f"/comments/{comment.pk}/edit/").status_code == 200
+        clock.shift(timedelta(seconds=30))  # the reader took their time rewriting
+
+        response = commenter_client.post(
+            f"/comments/{comment.pk}/edit/", {"body": "막차는 밤 1시 <b>반</b>이래요\n확인함"}
+        )
+
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert "댓글을 고칠 수 있는 시간이 지나 고친 내용을 저장하지 못했습니다." in page
+    assert ">막차는 밤 1시 &lt;b&gt;반&lt;/b&gt;이래요\n확인함</textarea>" in page
+    assert f'action="/comments/story/{story.pk}/new/"' in page  # to post it as a new comment
+    assert "새 댓글로 올리기" in page
+    comment.refresh_from_db()
+    assert (comment.body, comment.edited_at) == ("버스 막차가 몇 시죠?", None)
+
+    posted = post(commenter_client, story, "막차는 밤 1시 반이래요")  # the box's button
+    new = Comment.objects.get(body="막차는 밤 1시 반이래요")
+    assert posted["Location"] == f"/news/{story.pk}/{story.slug}/#comment-{new.pk}"
+
+
+def test_a_late_save_in_english_says_why_in_english(commenter_client, commenter, story):
+    comment = written_at(story, commenter, seconds_ago=3600)
+
+    page = commenter_client.post(f"/en/comments/{comment.pk}/edit/", {"body": "Rewritten"}).content.decode()
+
+    assert "The time to edit this comment had passed, so your changes were not saved." in page
+    assert "Post as a new comment" in page
+
+
+def test_an_edit_of_a_comment_an_editor_hid_keeps_the_text_and_says_why(commenter_client, commenter, story, editor):
+    from articles import moderation
+
+    comment = written_at(story, commenter)
+    moderation.hide(Comment.objects.filter(pk=comment.pk), by=editor)
+
+    response = commenter_client.post(f"/comments/{comment.pk}/edit/", {"body": "다시 쓴 글"})
+
+    assert response.status_code == 409
+    assert "편집자가 이 댓글을 숨겨 고친 내용을 저장하지 못했습니다." in response.content.decode()
+    assert ">다시 쓴 글</textarea>" in response.content.decode()
+    comment.refresh_from_db()
+    assert (comment.body, comment.status) == ("버스 막차가 몇 시죠?", Comment.Status.HIDDEN)
+
+
+def test_when_the_story_no_longer_takes_comments_the_text_stays_to_copy(commenter_client, commenter, story):
+    comment = written_at(story, commenter, seconds_ago=3600)
+    Article.objects.filter(pk=story.pk).update(comments_enabled=False)
+
+    page = commenter_client.post(f"/comments/{comment.pk}/edit/", {"body": "다시 쓴 글"}).content.decode()
+
+    assert '<textarea id="kept-text" class="comment-refusal__text" rows="4" readonly>다시 쓴 글</textarea>' in page
+    assert "/new/" not in page
+    assert "쓰신 글은 아래에 있습니다. 복사해 두세요." in page

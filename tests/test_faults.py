@@ -233,6 +233,7 @@ def test_reading_commenting_and_health_go_on_while_redis_is_down_and_nothing_sta
         health = fetch(server, "/healthz")
         assert (health[0], json.loads(health[2])["checks"]) == (200, {"database": "ok", "cache": "failing"})
         posted = [post_comment(server, story, reader, f"레디스 없이 쓴 댓글 {n}") for n in range(3)]
+
         assert posted == [302, 302, 429]  # the limit of 2 a minute, counted from the comments themselves
 
         own_redis.start()  # empty: Redis keeps nothing on disk

@@ -4,7 +4,7 @@ import pytest
 from django.test import Client
 
 from articles import moderation
-from articles.models import Article, Comment, CommentRecommendation
+from articles.models import Article, Comment, CommentRecommendation, delete_for_good
 from tests.concurrency import at_once
 from tests.conftest import make_article, make_commenter
 
@@ -159,3 +159,16 @@ def test_without_javascript_a_recommendation_comes_back_to_the_page_it_was_made_
     assert response["Location"] == f"{thread_page}#comment-{reply.pk}"
     more = commenter_client.get(f"/comments/story/{story.pk}/?sort=oldest").content.decode()
     assert f'name="next" value="/comments/story/{story.pk}/?sort=oldest#comment-{comment.pk}"' in more
+
+
+def test_the_script_is_told_in_json_when_the_comment_was_deleted_meanwhile(commenter_client, comment, story):
+    delete_for_good(Comment.objects.filter(pk=comment.pk))
+
+    response = recommend(commenter_client, comment, HTTP_ACCEPT="application/json")
+
+    assert response.status_code == 404
+    assert response.json() == {"error": "삭제되었거나 숨겨진 댓글이라 추천할 수 없습니다."}
+    without_script = recommend(commenter_client, comment)
+    assert without_script.status_code == 404
+    assert "삭제되었거나 숨겨진 댓글이라 추천할 수 없습니다." in without_script.content.decode()
+    assert not CommentRecommendation.objects.exists()

@@ -1,7 +1,10 @@
 """Replies (답글): one level of threads, placeholders that keep a thread readable, and moderation of replies."""
 
+from datetime import timedelta
+
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from articles import moderation
 from articles.models import Article, BlockedPhrase, Comment, CommentBan, ModerationLogEntry, delete_for_good
@@ -301,3 +304,46 @@ def test_replies_posted_at_once_are_all_counted(story):
     thread.refresh_from_db()
     assert thread.reply_count == 10
     assert counted(story) == 11
+
+
+def test_a_reply_to_a_thread_deleted_while_it_was_written_comes_back_to_copy(commenter_client, thread):
+    assert commenter_client.get(f"/comments/{thread.pk}/replies/").status_code == 200
+    delete_for_good(Comment.objects.filter(pk=thread.pk))
+
+    response = reply(commenter_client, thread, "주말엔 안 다녀요")
+
+    assert response.status_code == 404
+    page = response.content.decode()
+    assert "답글을 단 댓글이 삭제되어 답글을 등록하지 못했습니다." in page
+    assert "readonly>주말엔 안 다녀요</textarea>" in page  # nothing says which story it was on: to copy
+    assert not Comment.objects.filter(body="주말엔 안 다녀요").exists()
+
+
+def test_a_reply_to_a_thread_left_as_a_placeholder_can_go_on_the_story_instead(commenter_client, story, thread):
+    Comment.objects.create(article=story, author=make_commenter("early"), body="Sundays too", parent=thread)
+    delete_for_good(Comment.objects.filter(pk=thread.pk))
+
+    response = reply(commenter_client, thread, "주말엔 안 다녀요")
+
+    assert response.status_code == 404
+    page = response.content.decode()
+    assert f'action="/comments/story/{story.pk}/new/"' in page
+    assert ">주말엔 안 다녀요</textarea>" in page
+    assert thread.replies.count() == 1
+
+
+def test_a_late_edit_of_a_reply_can_be_posted_as_a_new_reply_in_the_thread(commenter_client, commenter, story, thread):
+    answer = Comment.objects.create(
+        article=story, author=commenter, body="Typo in reply", parent=thread,
+        created_at=timezone.now() - timedelta(hours=1, microseconds=7),
+    )  # fmt: skip
+
+    response = commenter_client.post(f"/comments/{answer.pk}/edit/", {"body": "Fixed reply"})
+
+    assert response.status_code == 409
+    assert f'action="/comments/{thread.pk}/replies/"' in response.content.decode()
+    assert reply(commenter_client, thread, "Fixed reply").status_code == 302
+    assert list(thread.replies.order_by("created_at").values_list("body", flat=True)) == [
+        "Typo in reply",
+        "Fixed reply",
+    ]

@@ -179,6 +179,10 @@ class CommentAdmin(admin.ModelAdmin):
     def delete_queryset(self, request, queryset):
         moderation.delete_permanently(queryset, by=request.user)
 
+    def save_model(self, request, obj, form, change):
+        """Nothing: every field is read-only, and saving the page's copy would write back a comment its author
+        has since rewritten, or bring back one deleted meanwhile. The buttons act through articles.moderation."""
+
     # Actions, in bulk from the list and one at a time from a comment's page
 
     def _act(self, request, queryset, action, done_message):

@@ -52,6 +52,25 @@ class PhotoAdmin(TabbedTranslationAdmin):
             obj.uploaded_by = request.user
         super().save_model(request, obj, form, change)
 
+    def delete_model(self, request, obj):
+        if not obj.delete()[0]:
+            raise Photo.DoesNotExist(f"Photo {obj.pk} was already deleted.")
+
+    # A photo deleted by someone else while this page was open is not found, as the admin says of any missing
+    # object: a save never brings it back (see Photo.save), and of two deletes at once only one deletes.
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except Photo.DoesNotExist:
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        try:
+            return super().delete_view(request, object_id, extra_context)
+        except Photo.DoesNotExist:
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+
     def has_change_permission(self, request, obj=None):
         # Reporters correct their own uploads; editors look after the whole library.
         allowed = super().has_change_permission(request, obj)

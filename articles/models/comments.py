@@ -52,9 +52,21 @@ class CommentQuerySet(models.QuerySet):
         editors = get_user_model().groups.through.objects.filter(user=OuterRef("author_id"), group__name="Editors")
         return self.annotate(by_story_reporter=Exists(on_byline), by_editor=Exists(editors))
 
+    def editable_by(self, user, *, at=None):
+        """What ``user`` may still rewrite at ``at`` (now): their own comments, neither hidden nor deleted, inside
+        the edit window. Comment.can_be_edited_by() as a condition, for the UPDATE that saves an edit."""
+        if not user.is_authenticated:
+            return self.none()
+        opened_after = (at or timezone.now()) - edit_window()
+        return self.filter(author=user, status__in=Comment.EDITABLE, created_at__gt=opened_after)
+
     def needing_review(self):
         """What an editor still has to look at: held comments, and published ones that were reported."""
         return self.filter(Q(status=Comment.Status.HELD) | Q(status=Comment.Status.PUBLISHED, reports__isnull=False))
+
+
+def edit_window() -> timedelta:
+    return timedelta(seconds=settings.COMMENTS_EDIT_WINDOW_SECONDS)
 
 
 class Comment(models.Model):
@@ -63,6 +75,9 @@ class Comment(models.Model):
         HELD = "held", _("Awaiting review")
         HIDDEN = "hidden", _("Hidden by an editor")
         DELETED = "deleted", _("Deleted, kept as a placeholder for its replies")
+
+    #: What its author may still rewrite (within the edit window): not what an editor hid, nor a placeholder.
+    EDITABLE = [Status.PUBLISHED, Status.HELD]
 
     article = models.ForeignKey(Article, verbose_name=_("story"), on_delete=models.CASCADE, related_name="comments")
     # Empty only on the placeholder of a deleted comment that has replies: nothing of it is kept.
@@ -123,9 +138,21 @@ class Comment(models.Model):
         return self.body[:40]
 
     def save(self, *args, **kwargs):
+        """Insert a new comment, or update one that is still there: never insert a deleted one again.
+
+        Raises Comment.DoesNotExist, writing nothing, for a comment deleted since it was read (or made a
+        placeholder: its text and author stay gone), and for a reply whose thread was deleted meanwhile.
+        """
+        adding = self._state.adding
         with transaction.atomic():
-            lock_for_recount([self.article_id], [self.parent_id] if self.parent_id else [])
-            super().save(*args, **kwargs)
+            stored = lock_for_recount([self.article_id], [pk for pk in (self.parent_id, self.pk) if pk])
+            deleted = self.Status.DELETED
+            if adding and self.parent_id and stored.get(self.parent_id, deleted) == deleted:
+                raise Comment.DoesNotExist(f"Comment {self.parent_id}, replied to, was deleted.")
+            # Only a placeholder may be saved over a placeholder.
+            if not adding and (self.pk not in stored or stored[self.pk] == deleted != self.status):
+                raise Comment.DoesNotExist(f"Comment {self.pk} was deleted.")
+            super().save(*args, **(kwargs if adding else {"force_update": True, **kwargs}))
             recount_comments([self.article_id])
             if self.parent_id:
                 recount_replies([self.parent_id])
@@ -142,14 +169,42 @@ class Comment(models.Model):
         return self.status in (self.Status.HIDDEN, self.Status.DELETED)
 
     @property
+    def edit_window_ends_at(self):
+        return self.created_at + edit_window()
+
+    @property
+    def edit_seconds_left(self) -> int:
+        """Whole seconds left to rewrite it (rounded down: never promise more than there is)."""
+        return max(0, int((self.edit_window_ends_at - timezone.now()).total_seconds()))
+
+    @property
     def is_within_edit_window(self) -> bool:
-        """Still young enough to be rewritten (and not hidden by an editor)."""
-        window = timedelta(seconds=settings.COMMENTS_EDIT_WINDOW_SECONDS)
-        return not self.is_placeholder and timezone.now() < self.created_at + window
+        """Still young enough to be rewritten (and neither hidden by an editor nor deleted)."""
+        return self.status in self.EDITABLE and timezone.now() < self.edit_window_ends_at
 
     def can_be_edited_by(self, user) -> bool:
         """Its author may rewrite it for a short while after posting; after that, only delete it."""
         return user.is_authenticated and user.pk == self.author_id and self.is_within_edit_window
+
+    def rewrite(self, body: str, *, by, held: bool = False) -> bool:
+        """Store ``body`` as the comment's new text while ``by`` may still edit it, held for review if ``held``.
+
+        One UPDATE carrying every condition decides, after the locks every recount takes: when the comment was
+        deleted, hidden or its window closed in the meantime it writes nothing (no row comes back) and answers
+        False.
+        """
+        now = timezone.now()
+        changes = {"body": body, "edited_at": now, **({"status": self.Status.HELD} if held else {})}
+        with transaction.atomic():
+            lock_for_recount([self.article_id], [pk for pk in (self.parent_id, self.pk) if pk])
+            if not Comment.objects.editable_by(by, at=now).filter(pk=self.pk).update(**changes):
+                return False
+            recount_comments([self.article_id])
+            if self.parent_id:
+                recount_replies([self.parent_id])
+        for field, value in changes.items():
+            setattr(self, field, value)
+        return True
 
     def can_be_recommended_by(self, user) -> bool:
         """Any signed-in reader may recommend a published comment, except its own author."""
@@ -159,14 +214,17 @@ class Comment(models.Model):
         """Add (or take back) ``reader``'s recommendation and return the new count.
 
         Every change to one comment's recommendations waits for its row lock, so the stored count is
-        recounted by one transaction at a time and stays exact however many readers click at once.
+        recounted by one transaction at a time and stays exact however many readers click at once. Raises
+        Comment.DoesNotExist when the comment was deleted meanwhile (hidden, it just takes no recommendation).
         """
         with transaction.atomic():
-            status = Comment.objects.select_for_update().filter(pk=self.pk).values_list("status", flat=True).get()
+            status = Comment.objects.select_for_update().filter(pk=self.pk).values_list("status", flat=True).first()
+            if status in (None, self.Status.DELETED):  # a placeholder is a deleted comment too
+                raise Comment.DoesNotExist(f"Comment {self.pk} was deleted.")
             mine = CommentRecommendation.objects.filter(comment=self, reader=reader)
             if not recommended:
                 mine.delete()
-            elif status == self.Status.PUBLISHED and not mine.exists():  # hidden or deleted meanwhile: no
+            elif status == self.Status.PUBLISHED and not mine.exists():  # hidden meanwhile: no
                 CommentRecommendation.objects.create(comment=self, reader=reader)
             recount_recommendations([self.pk])
             self.recommendation_count = Comment.objects.values_list("recommendation_count", flat=True).get(pk=self.pk)
@@ -203,16 +261,24 @@ def delete_readers_comments(sender, instance, **kwargs):
     delete_for_good(Comment.objects.filter(author=instance))
 
 
-def delete_for_good(comments) -> None:
-    """Delete ``comments`` and their text for good.
+def delete_for_good(comments) -> set[int]:
+    """Delete ``comments`` and their text for good; the keys of those it deleted.
 
     One that others replied to becomes a placeholder ("This comment was deleted.") without text or
-    author, so its thread still reads; a placeholder goes too once its last reply does.
+    author, so its thread still reads; a placeholder goes too once its last reply does. Of two deletes
+    of one comment at the same moment, the second finds nothing left to delete.
     """
     with transaction.atomic():
-        doomed = {comment.pk: comment for comment in comments.only("pk", "article_id", "parent_id")}
+        seen = list(comments.values("pk", "article_id", "parent_id"))
+        lock_for_recount({row["article_id"] for row in seen}, {row[key] for row in seen for key in ("pk", "parent_id")})
+        # Read again under the locks: what another transaction deleted meanwhile is no longer there.
+        doomed = {
+            comment.pk: comment
+            for comment in comments.filter(pk__in=[row["pk"] for row in seen])
+            .exclude(status=Comment.Status.DELETED)
+            .only("pk", "article_id", "parent_id")
+        }
         parents = {comment.parent_id for comment in doomed.values() if comment.parent_id}
-        lock_for_recount({comment.article_id for comment in doomed.values()}, doomed.keys() | parents)
         replied_to = set(
             Comment.objects.filter(parent__in=doomed.keys())
             .exclude(pk__in=doomed.keys())
@@ -229,18 +295,23 @@ def delete_for_good(comments) -> None:
         ).delete()
         recount_comments({comment.article_id for comment in doomed.values()})
         recount_replies(parents | replied_to)
+    return set(doomed)
 
 
-def lock_for_recount(article_ids, comment_ids=()) -> None:
-    """Take the row locks of the stories, then the comments, whose counts a transaction will recount.
+def lock_for_recount(article_ids, comment_ids=()) -> dict[int, str]:
+    """Take the row locks of the stories, then the comments, whose counts a transaction will recount;
+    the status of each comment locked (one deleted meanwhile is missing).
 
     A recount reads the rows committed when its statement starts: without the locks, two replies
     posted at once could each count only themselves. Stories before comments, each in key order,
     everywhere, so that two transactions never wait for each other.
     """
     list(Article.objects.select_for_update().filter(pk__in=list(article_ids)).order_by("pk").values_list("pk"))
-    if comment_ids:
-        list(Comment.objects.select_for_update().filter(pk__in=list(comment_ids)).order_by("pk").values_list("pk"))
+    comment_ids = [pk for pk in comment_ids if pk]
+    if not comment_ids:
+        return {}
+    locked = Comment.objects.select_for_update().filter(pk__in=comment_ids).order_by("pk")
+    return dict(locked.values_list("pk", "status"))
 
 
 def _counted(rows, per):
@@ -319,6 +390,14 @@ class CommentReport(models.Model):
 
     def __str__(self):
         return f"{self.get_reason_display()}: {self.comment_id}"
+
+    def save(self, *args, **kwargs):
+        """A report is taken only on a comment still shown, held under its row lock until the report is in: one
+        deleted (or hidden) meanwhile raises Comment.DoesNotExist, so no report is left on a placeholder."""
+        with transaction.atomic():
+            if not list(Comment.objects.visible().select_for_update().filter(pk=self.comment_id).values_list("pk")):
+                raise Comment.DoesNotExist(f"Comment {self.comment_id} is no longer shown.")
+            super().save(*args, **kwargs)
 
 
 @receiver(post_delete, sender=CommentRecommendation)

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage, storages
 from django.db import models, transaction
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_save, pre_delete
 from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -63,19 +63,30 @@ class Photo(models.Model):
         return self.caption or self.alt_text or f"#{self.pk}"
 
     def save(self, *args, **kwargs):
-        """A new file gets a fresh private name and new renditions; the old files go once that is committed."""
-        new_file = self.original and not self.original._committed
-        if new_file:
-            upload = photos.check_upload(self.original)
-            replaced = _stored_files(self) if self.pk else []
-            self._pending_name = photos.original_name(upload)
-            rendered, camera = photos.make_renditions(self.original, default_storage)
-            self.renditions = [rendition.as_dict() for rendition in rendered]
-            if not self.taken_on:
-                self.taken_on = camera.get("taken_on")
-            if replaced:
-                transaction.on_commit(lambda: _delete_files(replaced))
-        super().save(*args, **kwargs)
+        """A new file gets a fresh private name and new renditions; the old files go once that is committed.
+
+        A photo already in the library is only ever updated, under its row lock: one deleted since it was read
+        raises Photo.DoesNotExist before any file is written, and is not inserted again.
+        """
+        with transaction.atomic():
+            if not self._state.adding:
+                if not list(Photo.objects.select_for_update().filter(pk=self.pk).values_list("pk")):
+                    raise Photo.DoesNotExist(f"Photo {self.pk} was deleted.")
+                kwargs = {"force_update": True, **kwargs}
+            if self.original and not self.original._committed:
+                self._render_new_file()
+            super().save(*args, **kwargs)
+
+    def _render_new_file(self):
+        upload = photos.check_upload(self.original)
+        replaced = _stored_files(self) if self.pk else []
+        self._pending_name = photos.original_name(upload)
+        rendered, camera = photos.make_renditions(self.original, default_storage)
+        self.renditions = [rendition.as_dict() for rendition in rendered]
+        if not self.taken_on:
+            self.taken_on = camera.get("taken_on")
+        if replaced:
+            transaction.on_commit(lambda: _delete_files(replaced))
 
     def clean(self):
         if not any(getattr(self, f"alt_text_{code}", "") for code, _name in settings.LANGUAGES):
@@ -139,9 +150,12 @@ def _delete_files(files) -> None:
             storages[alias].delete(name)
 
 
-@receiver(post_delete, sender=Photo)
+@receiver(pre_delete, sender=Photo)
 def delete_photo_files(sender, instance, **kwargs):
-    files = [("originals", instance.original.name)] + [("default", r["name"]) for r in instance.renditions]
+    """The files the photo has as it is deleted, under its row lock: a new image saved meanwhile goes too, not
+    the files of the copy the deleting request read (already gone when the new image replaced them)."""
+    list(Photo.objects.select_for_update().filter(pk=instance.pk).values_list("pk"))
+    files = _stored_files(instance)
     transaction.on_commit(lambda: _delete_files(files))
 
 

@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.db.models import Q
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -51,7 +51,10 @@ def post_comment(request, form) -> int | None:
     comment = form.save(commit=False)
     if hold_reason(comment):
         comment.status = Comment.Status.HELD
-    comment.save()
+    try:
+        comment.save()
+    except Comment.DoesNotExist:  # a reply whose thread was deleted meanwhile
+        return 404
     if comment.status == Comment.Status.HELD:
         messages.info(request, _("Your comment will appear once an editor has reviewed it."))
     else:
@@ -100,13 +103,18 @@ def comment_replies(request, pk):
     Replies are posted here; a reply to a reply joins the same thread.
     """
     in_public_stories = Comment.objects.filter(article__in=Article.objects.published()).select_related("article")
-    comment = get_object_or_404(in_public_stories, pk=pk)
-    if comment.parent_id:
+    comment = in_public_stories.filter(pk=pk).first()
+    if comment and comment.parent_id:
         if request.method == "GET":
             return redirect("articles:comment_replies", comment.parent_id)
-        comment = get_object_or_404(in_public_stories, pk=comment.parent_id)
-    user, article = request.user, comment.article
-    thread = get_object_or_404(comments_shown_to(user), pk=comment.pk)
+        comment = in_public_stories.filter(pk=comment.parent_id).first()
+    user = request.user
+    thread = comment and comments_shown_to(user).select_related("article").filter(pk=comment.pk).first()
+    if thread is None:
+        if request.method == "POST":  # deleted while the reply was being written
+            return reply_refused(request, None)
+        raise Http404
+    article = thread.article
     ban = ban_in_force(user)
     can_reply = not ban and may_post_comments(user, article) and thread.status == Comment.Status.PUBLISHED
     form = CommentForm()
@@ -116,12 +124,16 @@ def comment_replies(request, pk):
             return redirect_to_login(request.get_full_path())
         if not hasattr(user, "reader_profile"):
             return redirect(f"{reverse('reader_account')}?next={request.path}")
+        if thread.status == Comment.Status.DELETED:
+            return reply_refused(request, thread)
         if not can_reply and not ban:
             messages.info(request, _("Replies are closed here."))
             return redirect("articles:comment_replies", thread.pk)
         form = CommentForm(request.POST, instance=Comment(article=article, author=user, parent=thread))
         if (status := post_comment(request, form)) is None:
             return redirect(where_a_reply_shows(form.instance))
+        if status == 404:  # the thread was deleted as the reply was saved
+            return reply_refused(request, thread)
     context = {
         "article": article,
         "thread": thread,
@@ -135,6 +147,15 @@ def comment_replies(request, pk):
         "comment_return_url": request.get_full_path(),
     }
     return render(request, "articles/comment_replies.html", context, status=status)
+
+
+def reply_refused(request, thread):
+    """A reply to a thread deleted meanwhile (``thread`` is its placeholder, or None when nothing is left): the text
+    comes back, to post as a comment on the story instead, or to copy."""
+    reason = _("The comment you replied to was deleted, so your reply was not posted.")
+    return comment_refused(request, reason, status=404, heading=_("Your reply was not posted"),
+                           article=thread and thread.article, text=request.POST.get("body", ""),
+                           post_anew_to=thread and where_to_post_anew(request.user, thread))  # fmt: skip
 
 
 def where_a_reply_shows(reply) -> str:
@@ -153,10 +174,11 @@ def where_a_reply_shows(reply) -> str:
 @login_required
 def comment_recommend(request, pk):
     """추천, or taking it back (recommended=0). Answers JSON to the page's script, else goes back."""
-    comment = get_object_or_404(
-        Comment.objects.visible().filter(article__in=Article.objects.published()).select_related("article"), pk=pk
-    )
+    recommendable = Comment.objects.visible().filter(article__in=Article.objects.published())
+    comment = recommendable.select_related("article").filter(pk=pk).first()
     wants_json = "application/json" in request.headers.get("Accept", "")
+    if comment is None:
+        return recommendation_refused(request, wants_json)
     if not comment.can_be_recommended_by(request.user) or ban_in_force(request.user):
         refusal = _("You cannot recommend your own comment.")
         if comment.author_id != request.user.pk:
@@ -166,19 +188,34 @@ def comment_recommend(request, pk):
         messages.error(request, refusal)
         return redirect(safe_next_url(request, comment.get_absolute_url()))
     recommended = request.POST.get("recommended") != "0"
-    count = comment.set_recommendation(request.user, recommended)
+    try:
+        count = comment.set_recommendation(request.user, recommended)
+    except Comment.DoesNotExist:  # deleted while the click waited
+        return recommendation_refused(request, wants_json, comment.article)
     if wants_json:
         return JsonResponse({"recommended": recommended, "count": count})
     return redirect(safe_next_url(request, comment.get_absolute_url()))
 
 
+def recommendation_refused(request, wants_json, article=None):
+    """Not found, with the reason: to the script as JSON (it shows the error), else as a page."""
+    refusal = _("This comment was deleted or hidden, so it cannot be recommended.")
+    if wants_json:
+        return JsonResponse({"error": refusal}, status=404)
+    return comment_refused(request, refusal, status=404, article=article)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def comment_delete(request, pk):
-    """GET asks the irreversible question; POST deletes. Someone else's comment is simply not found."""
-    comment = get_object_or_404(Comment.objects.filter(author=request.user).select_related("article"), pk=pk)
+    """GET asks the irreversible question; POST deletes. Someone else's comment is simply not found, and so is one
+    deleted already: of two deletes at the same moment (two tabs, a double click), one deletes, the other says so."""
+    mine = Comment.objects.filter(author=request.user)
+    comment = mine.select_related("article").filter(pk=pk).first()
+    if comment is None or (request.method == "POST" and not delete_for_good(mine.filter(pk=pk))):
+        article = comment.article if comment else None
+        return comment_refused(request, _("This comment was already deleted."), status=404, article=article)
     if request.method == "POST":
-        delete_for_good(Comment.objects.filter(pk=comment.pk))
         # Back to the thread, unless it went too (a placeholder whose last reply this was).
         thread_left = comment.parent_id and Comment.objects.filter(pk=comment.parent_id).exists()
         thread = reverse("articles:comment_replies", args=[comment.parent_id]) if thread_left else None
@@ -191,24 +228,72 @@ def comment_delete(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def comment_edit(request, pk):
-    """Rewrite one's own comment within the edit window; the same rules as posting apply again."""
-    comment = get_object_or_404(Comment.objects.filter(author=request.user).select_related("article"), pk=pk)
-    back = comment.get_absolute_url()
-    if not comment.can_be_edited_by(request.user):
-        messages.info(request, _("The time to edit this comment has passed. You can still delete it."))
-        return redirect(back)
-    form = CommentForm(request.POST or None, instance=comment)
-    if request.method == "POST" and form.is_valid():
-        comment = form.save(commit=False)
-        comment.edited_at = timezone.now()
-        if hold_reason(comment):
-            comment.status = Comment.Status.HELD
-        comment.save()
-        messages.success(request, _("Your comment was updated."))
-        return redirect(back)
+    """Rewrite one's own comment within the edit window; the same rules as posting apply again.
+
+    A save that comes too late, or finds the comment hidden or deleted meanwhile, writes nothing and gives the
+    reader's text back with the reason (see edit_refused).
+    """
+    own = Comment.objects.filter(author=request.user).exclude(status=Comment.Status.DELETED)
+    comment = own.select_related("article").filter(pk=pk).first()
+    if request.method == "GET":
+        if comment is None:
+            raise Http404
+        if not comment.can_be_edited_by(request.user):
+            messages.info(request, _("The time to edit this comment has passed. You can still delete it."))
+            return redirect(comment.get_absolute_url())
+        return edit_page(request, comment, CommentForm(instance=comment))
+    if comment is None or not comment.can_be_edited_by(request.user):
+        return edit_refused(request, comment)
+    form = CommentForm(request.POST, instance=comment)
+    if not form.is_valid():
+        return edit_page(request, comment, form, status=400)
+    if not comment.rewrite(form.cleaned_data["body"], by=request.user, held=bool(hold_reason(comment))):
+        return edit_refused(request, comment)
+    messages.success(request, _("Your comment was updated."))
+    return redirect(comment.get_absolute_url())
+
+
+def edit_page(request, comment, form, *, status=200):
     context = {"comment": comment, "comment_form": form, "comment_limit": MAX_COMMENT_LENGTH,
                "comment_length": comment_length(form["body"].value())}  # fmt: skip
-    return render(request, "articles/comment_edit.html", context, status=400 if form.errors else 200)
+    return render(request, "articles/comment_edit.html", context, status=status)
+
+
+def edit_refused(request, comment):
+    """The reader's rewrite of ``comment`` (None when it was not there at all) back, with why it was not saved."""
+    mine = Comment.objects.filter(author=request.user)
+    status = comment and mine.filter(pk=comment.pk).values_list("status", flat=True).first()
+    if status in (None, Comment.Status.DELETED):
+        reason, code = _("This comment was deleted, so your changes were not saved."), 404
+    elif status == Comment.Status.HIDDEN:
+        reason, code = _("An editor has hidden this comment, so your changes were not saved."), 409
+    else:
+        reason, code = _("The time to edit this comment had passed, so your changes were not saved."), 409
+    return comment_refused(request, reason, status=code, heading=_("Your changes were not saved"),
+                           article=comment and comment.article, text=request.POST.get("body", ""),
+                           post_anew_to=comment and where_to_post_anew(request.user, comment))  # fmt: skip
+
+
+def where_to_post_anew(user, comment) -> str | None:
+    """Where text kept from ``comment`` can be posted as a new comment: in its thread while the thread takes
+    replies, else on its story; None when the reader may not post there now."""
+    public = Article.objects.published().filter(pk=comment.article_id).exists()
+    if not public or ban_in_force(user) or not may_post_comments(user, comment.article):
+        return None
+    if comment.parent_id and Comment.objects.visible().filter(pk=comment.parent_id).exists():
+        return reverse("articles:comment_replies", args=[comment.parent_id])
+    return reverse("articles:comment_create", args=[comment.article_id])
+
+
+def comment_refused(request, reason, *, status, heading=None, article=None, text=None, post_anew_to=None):
+    """A page saying why nothing was done to a comment. What the reader wrote (``text``) comes back in a box that
+    posts it as a new comment (to ``post_anew_to``), or to copy when it cannot be posted."""
+    context = {
+        "heading": heading or _("Comment not found"), "reason": reason, "article": article, "kept_text": text,
+        "post_anew_to": post_anew_to, "comment_form": CommentForm(initial={"body": text}),
+        "comment_limit": MAX_COMMENT_LENGTH, "comment_length": comment_length(text or ""),
+    }  # fmt: skip
+    return render(request, "articles/comment_refused.html", context, status=status)
 
 
 @login_required
@@ -227,7 +312,11 @@ def comment_report(request, pk):
         return redirect(back)
     form = CommentReportForm(request.POST or None, instance=CommentReport(comment=comment, reporter=request.user))
     if request.method == "POST" and form.is_valid():
-        form.save()
+        try:
+            form.save()
+        except Comment.DoesNotExist:  # deleted or hidden meanwhile
+            reason = _("This comment was deleted or hidden meanwhile, so there is nothing left to report.")
+            return comment_refused(request, reason, status=404, article=comment.article)
         messages.success(request, _("Thank you. Your report was received and the editors will review it."))
         return redirect(back)
     return render(request, "articles/comment_report.html", {"comment": comment, "form": form})

@@ -354,3 +354,64 @@ def test_long_comments_and_nicknames_fit_a_360px_phone(open_signed_in_page, othe
         scroll_width, inner_width = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
         assert scroll_width <= inner_width, f"{address} is {scroll_width}px wide on a {inner_width}px screen"
         expect(page.locator(".account-menu__me")).to_be_in_viewport()
+
+
+def test_the_edit_page_counts_down_the_time_left_and_says_when_it_is_up(
+    open_signed_in_page, commenter, story, settings
+):
+    settings.COMMENTS_EDIT_WINDOW_SECONDS = 60
+    posted = timezone.now() - timedelta(seconds=15, microseconds=500_000)
+    comment = Comment.objects.create(article=story, author=commenter, body="막차가 몇 시죠?", created_at=posted)
+    page = open_signed_in_page(commenter)
+    errors = []
+    collect_errors(page, errors)
+    page.clock.install()  # the page's timers run on a clock the test moves
+
+    page.goto(f"/en/comments/{comment.pk}/edit/")
+    notice = page.locator("[data-edit-window]")
+    expect(notice.locator("[data-edit-window-text]")).to_have_text(re.compile(r"^You can edit for 4\d more seconds\.$"))
+    ends_at = timezone.localtime(posted + timedelta(seconds=60))
+    expect(notice.locator("time")).to_have_text(f"Until {ends_at:%H:%M:%S}")
+    left = int(re.search(r"\d+", notice.inner_text()).group())
+
+    page.clock.run_for((left - 1) * 1000)
+    expect(notice.locator("[data-edit-window-text]")).to_have_text("You can edit for 1 more second.")
+    page.clock.run_for(1500)
+    expect(notice.locator("[data-edit-window-text]")).to_have_text(
+        "The time to edit has passed. If you save now, your text is kept so that you can post it as a new comment."
+    )
+    expect(notice).to_have_class(re.compile(r"edit-window--closed"))
+    assert errors == []  # the script runs under the site's CSP
+
+
+def test_saving_after_the_window_keeps_the_text_to_post_as_a_new_comment(
+    open_signed_in_page, commenter, story, settings
+):
+    settings.COMMENTS_EDIT_WINDOW_SECONDS = 60
+    posted = timezone.now() - timedelta(seconds=57, microseconds=250_000)
+    comment = Comment.objects.create(article=story, author=commenter, body="막차가 몇 시죠?", created_at=posted)
+    page = open_signed_in_page(commenter)
+    page.goto(f"/comments/{comment.pk}/edit/")
+    found, report = axe_report(page)
+    assert found == 0, report
+    rewritten = "막차는 새벽 1시 반이래요.\n학생회 공지에서 확인했어요 🚌"
+
+    page.locator("#comment-form textarea").fill(rewritten)
+    expect(page.locator("[data-edit-window-text]")).to_have_text(
+        re.compile("^고칠 수 있는 시간이 지났습니다"), timeout=10_000
+    )
+    page.get_by_role("button", name="고친 내용 저장").click()
+
+    expect(page.locator("h1")).to_have_text("고친 내용을 저장하지 못했습니다")
+    expect(page.get_by_role("alert")).to_have_text("댓글을 고칠 수 있는 시간이 지나 고친 내용을 저장하지 못했습니다.")
+    assert page.locator("#comment-form textarea").input_value() == rewritten
+    found, report = axe_report(page)
+    assert found == 0, report
+    page.get_by_role("button", name="새 댓글로 올리기").click()
+
+    expect(page).to_have_url(re.compile(rf"/news/{story.pk}/.*#comment-\d+$"))
+    posted_again = page.locator("#comments .comment-list > li").first.locator(".comment__body")
+    expect(posted_again).to_contain_text("학생회 공지에서 확인했어요 🚌")
+    assert posted_again.inner_text() == rewritten  # its line break too
+    assert Comment.objects.get(pk=comment.pk).body == "막차가 몇 시죠?"
+    assert Comment.objects.filter(body=rewritten).count() == 1

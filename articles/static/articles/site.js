@@ -4,12 +4,13 @@
 // runs under the site's Content-Security-Policy (script-src 'self', no inline
 // styles): styles are set through classes, custom properties and the CSSOM.
 import { initComments } from "./comments.js";
+import { initEditWindow } from "./edit-window.js";
 import { initFontSize } from "./font-size.js";
 import { initReadBeacon } from "./read-beacon.js";
 import { initShare } from "./share.js";
 import { initStatusBar } from "./status-bar.js";
 
-for (const init of [initStatusBar, initShare, initFontSize, initReadBeacon, initComments]) {
+for (const init of [initStatusBar, initShare, initFontSize, initReadBeacon, initComments, initEditWindow]) {
   try {
     init(document);
   } catch (error) {
