@@ -227,3 +227,44 @@ def test_trash_actions_need_post_and_csrf(editor, story):
 
     assert client.post(TRASH_URL, {"action": "empty", "confirmed": "1"}).status_code == 403
     assert Article.objects.filter(pk=story.pk).exists()
+
+
+# Saving and deleting at the same moment
+
+
+def test_a_story_read_before_it_went_to_the_trash_stays_there_when_saved(editor, story):
+    read_earlier = Article.objects.get(pk=story.pk)
+    story.move_to_trash(by=editor)
+
+    read_earlier.title_en = "Corrected headline"
+    read_earlier.save()
+
+    story.refresh_from_db()
+    assert story.in_trash
+    assert story.title_en == "Corrected headline"
+    assert Client().get(story.get_absolute_url()).status_code == 410
+
+
+def test_a_story_deleted_for_good_is_not_written_back_by_a_late_save(editor, story):
+    read_earlier = Article.objects.get(pk=story.pk)
+    story.move_to_trash(by=editor)
+    Article.objects.in_trash().delete_for_good()
+
+    with pytest.raises(Article.DoesNotExist, match="deleted for good"):
+        read_earlier.save()
+
+    assert not Article.objects.filter(pk=story.pk).exists()
+
+
+def test_a_save_of_an_instance_read_before_another_save_still_raises_the_version(story):
+    read_earlier = Article.objects.get(pk=story.pk)
+    story.title_en = "Saved first"
+    story.save()
+
+    read_earlier.subtitle_en = "Saved second, from an older copy"
+    read_earlier.save()
+
+    story.refresh_from_db()
+    assert story.version == read_earlier.version == revisions_of(story).first().field_dict["version"]
+    assert story.version == Article.objects.get(pk=story.pk).version
+    assert len({version.field_dict["version"] for version in revisions_of(story)[:2]}) == 2
