@@ -478,6 +478,50 @@ def test_a_restored_autosave_meets_the_conflict_check(editor_client, reporter_cl
     assert draft.title_en == "Editor's headline"
 
 
+def test_a_beacon_from_the_closing_page_is_kept_like_any_autosave(reporter, draft):
+    """What navigator.sendBeacon posts as the tab closes: the form's data with its CSRF token, the session cookie."""
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(reporter.user)
+    browser.get(change_url(draft))
+    token = browser.cookies["csrftoken"].value
+
+    answer = browser.post(
+        AUTOSAVE_URL, {**story_form_data(draft), "_story": draft.pk, "csrfmiddlewaretoken": token, "title_en": "Last"}
+    )
+
+    assert answer.status_code == 200
+    assert StoryAutosave.objects.get(article=draft).data["title_en"] == ["Last"]
+
+
+def config_of(page: str) -> str:
+    """The story form's script settings (the element it reads them from)."""
+    return page[page.index('id="story-editing"') :].split(">", 1)[0]
+
+
+def test_a_form_shown_again_after_a_refused_save_tells_the_page_it_holds_unsaved_text(
+    editor_client, reporter_client, draft
+):
+    form = {**opened_form(reporter_client, draft), "title_en": "Reporter's headline"}
+    editor_client.post(change_url(draft), {**opened_form(editor_client, draft), "title_en": "Editor's headline"})
+
+    refused = reporter_client.post(change_url(draft), form).content.decode()
+    fresh = reporter_client.get(change_url(draft)).content.decode()
+
+    assert "data-unsaved" in config_of(refused)
+    assert "data-unsaved" not in config_of(fresh)
+
+
+def test_choices_on_an_edit_conflict_are_not_kept_in_an_autosave(reporter_client, draft, reporter):
+    form = opened_form(reporter_client, draft)
+
+    reporter_client.post(AUTOSAVE_URL, {**form, "_story": draft.pk, "seen_version": "7", "_merge-title_en": "mine"})
+
+    kept = StoryAutosave.objects.get(article=draft, user=reporter.user).data
+    assert "seen_version" not in kept
+    assert "_merge-title_en" not in kept
+    assert "title_en" in kept
+
+
 def test_autosave_is_refused_for_a_story_one_may_not_change(reporter_client, section, other_reporter):
     theirs = make_article(section, other_reporter, created_by=other_reporter.user)
 

@@ -78,6 +78,8 @@ class StoryHistoryMixin(NewsroomPagesMixin):
         context = {
             "autosave_offer": None if restoring or request.method == "POST" else editing.autosave_for(obj, user),
             "autosave_restored": restoring,
+            # Text not saved as a revision from the start: a refused save shown again, or an autosave brought back.
+            "unsaved_in_form": restoring or request.method == "POST",
             "autosave_delay": settings.STORY_AUTOSAVE_SECONDS,
             # Only people who may change the story count as having it open: a reader of it can overwrite nothing.
             "others_editing": editing.note_editing(obj.pk, user) if obj and may_edit else [],
