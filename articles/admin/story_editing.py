@@ -132,7 +132,8 @@ class StoryHistoryMixin(NewsroomPagesMixin):
 
     def story_merge(self, request, obj) -> StoryMerge | None:
         """This save of ``obj``, merged with the saves made since its form was opened: made once per request, before
-        the form and its inlines are read, and locking the story's row until the save ends."""
+        the form and its inlines are read, and locking the story's row until the save's transaction ends (the
+        story form's view runs in one: ArticleAdmin.changeform_view)."""
         if request.method != "POST" or obj is None or obj.pk is None or "_saveasnew" in request.POST:
             return None
         if not hasattr(request, "_story_merge"):

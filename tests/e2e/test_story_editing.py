@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 
 from articles.models import Article, StoryAutosave, Tag
 from tests.conftest import make_article, make_user
+from tests.e2e.conftest import Axe
 from tests.e2e.test_newsroom_workflow import signed_in_page, type_in_body
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -25,6 +26,12 @@ def wait_for_autosave(**lookup) -> StoryAutosave:
         time.sleep(0.1)
     assert autosave is not None, "no autosave arrived"
     return autosave
+
+
+def axe_report_on(page, selector) -> tuple[int, str]:
+    """axe-core's violations inside ``selector`` (the admin around it is Django's own)."""
+    results = Axe().run(page, context=selector)
+    return results.violations_count, results.generate_report()
 
 
 @pytest.fixture
@@ -138,6 +145,10 @@ def test_two_people_on_one_story_choose_field_by_field_and_lose_nothing(live_ser
     headline = conflict.get_by_role("group", name="Headline [en]")
     expect(headline).to_contain_text("Dormitory fees rise 4%")  # theirs
     expect(headline).to_contain_text("Dormitory fees rise by 4 percent")  # mine
+    assert errors == []
+    violations, report = axe_report_on(reporter_page, ".edit-conflict")
+    assert violations == 0, report
+    errors.clear()  # axe-core's own inline styles, which the page's CSP rightly refuses
     reporter_page.locator("#modeltranslation-main-switch").select_option("en")
     expect(reporter_page.locator("#id_title_en")).to_have_value("Dormitory fees rise by 4 percent")
     expect(reporter_page.locator("#id_subtitle_en")).to_have_value("The board's vote was 7 to 2")  # only theirs
