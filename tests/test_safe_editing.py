@@ -364,7 +364,7 @@ def test_a_story_deleted_for_good_while_being_edited_is_not_saved_and_says_so(st
     form = form_class(data, instance=stale)
 
     assert not form.is_valid()
-    assert "deleted for good" in " ".join(form.non_field_errors())
+    assert "완전히 삭제되어 저장할 수 없습니다" in " ".join(form.non_field_errors())
     assert not Article.objects.filter(pk=story.pk).exists()
 
 
