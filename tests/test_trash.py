@@ -1,6 +1,7 @@
 """Deleting a story moves it to the trash: editors restore it for STORY_TRASH_DAYS, then it is gone for good.
 Its public address answers 410 Gone from the moment it is deleted."""
 
+import time
 from datetime import timedelta
 
 import pytest
@@ -294,7 +295,44 @@ def test_a_save_arriving_after_the_story_went_to_the_trash_is_kept_as_the_editor
     assert restored.context["adminform"].form["title_en"].value() == "Typed while it was being deleted"
 
 
-ROUNDS = 6
+def placement_row(story) -> dict:
+    """The stories list's own editing, posted with one row: the story made a lead story."""
+    return {
+        "form-TOTAL_FORMS": "1", "form-INITIAL_FORMS": "1", "form-0-id": story.pk,
+        "form-0-placement": "lead", "form-0-placement_order": "1", "_save": "Save",
+    }  # fmt: skip
+
+
+def test_the_list_saving_a_row_whose_story_went_to_the_trash_since_says_so(editor_client, editor, story):
+    editor_client.get("/admin/articles/article/")  # the list shows the story
+    story.move_to_trash(by=editor)
+
+    response = editor_client.post("/admin/articles/article/", placement_row(story))
+
+    assert response.status_code == 200
+    assert "그사이 이 기사가 휴지통으로 옮겨졌거나 완전히 삭제되어" in response.content.decode()
+    story.refresh_from_db()
+    assert story.in_trash
+    assert story.placement == "general"
+
+
+#: How much later the save starts than the other request, round by round (negative: the other one waits), so
+#: that the rounds sweep the moment one overtakes the other.
+OFFSETS = (-0.15, -0.08, -0.03, 0, 0.02, 0.05)
+
+
+def side_by_side(offset: float, save, other) -> tuple:
+    """``save`` by the first (user, request) pair and ``other``, ``offset`` seconds apart, each in its own thread."""
+
+    def later(seconds, request):
+        def delayed(client):
+            time.sleep(seconds)
+            return request(client)
+
+        return delayed
+
+    (saver, saving), (someone, their_request) = save, other
+    return tuple(at_once([(saver, later(max(offset, 0), saving)), (someone, later(max(-offset, 0), their_request))]))
 
 
 def story_for_round(section, reporter, number) -> Article:
@@ -313,14 +351,13 @@ def test_a_story_moved_to_the_trash_while_it_is_saved_stays_in_the_trash(section
     """One editor saves the story form while another moves the story to the trash, at the same moment, several
     times: the story always ends in the trash, with the saved text in it or kept as the editor's unsaved copy."""
     trasher = make_user("editor2", "Editors")
-    for number in range(ROUNDS):
+    for number, offset in enumerate(OFFSETS):
         story = story_for_round(section, reporter, number)
         form = {**story_form_data(story, tags=[story.tags.get().pk]), "title_en": f"Corrected in round {number}"}
-        saved, trashed = at_once(
-            [
-                (editor, lambda client, story=story, form=form: client.post(change_url(story), form)),
-                (trasher, lambda client, story=story: client.post(delete_url(story), {"post": "yes"})),
-            ]
+        saved, trashed = side_by_side(
+            offset,
+            (editor, lambda client, story=story, form=form: client.post(change_url(story), form)),
+            (trasher, lambda client, story=story: client.post(delete_url(story), {"post": "yes"})),
         )
         story.refresh_from_db()
         assert (saved.status_code, trashed.status_code) == (302, 302)
@@ -340,14 +377,13 @@ def test_a_story_deleted_for_good_while_it_is_saved_is_not_written_back(section,
         client.post(delete_url(story), {"post": "yes"})
         return client.post(TRASH_URL, {"action": "delete", "story": [story.pk], "confirmed": "1"})
 
-    for number in range(ROUNDS):
+    for number, offset in enumerate(OFFSETS):
         story = story_for_round(section, reporter, number)
         form = {**story_form_data(story), "title_en": f"Corrected in round {number}"}
-        saved, deleted = at_once(
-            [
-                (editor, lambda client, story=story, form=form: client.post(f"/en{change_url(story)}", form)),
-                (deleter, lambda client, story=story: delete_for_good(client, story)),
-            ]
+        saved, deleted = side_by_side(
+            offset,
+            (editor, lambda client, story=story, form=form: client.post(f"/en{change_url(story)}", form)),
+            (deleter, lambda client, story=story: delete_for_good(client, story)),
         )
         assert deleted.status_code == 302
         assert saved.status_code in {200, 302}
@@ -362,20 +398,18 @@ def test_a_story_deleted_for_good_while_it_is_saved_is_not_written_back(section,
 def test_a_story_moved_to_the_trash_while_the_list_saves_its_placement_stays_in_the_trash(section, reporter, editor):
     """The stories list's placement editing, saved while another editor moves the story to the trash."""
     trasher = make_user("editor2", "Editors")
-    for number in range(ROUNDS):
+    for number, offset in enumerate(OFFSETS):
         story = story_for_round(section, reporter, number)
-        row = {
-            "form-TOTAL_FORMS": "1", "form-INITIAL_FORMS": "1", "form-0-id": story.pk,
-            "form-0-placement": "lead", "form-0-placement_order": "1", "_save": "Save",
-        }  # fmt: skip
-        listed, trashed = at_once(
-            [
-                (editor, lambda client, row=row: client.post("/admin/articles/article/", row)),
-                (trasher, lambda client, story=story: client.post(delete_url(story), {"post": "yes"})),
-            ]
+        row = placement_row(story)
+        listed, trashed = side_by_side(
+            offset,
+            (editor, lambda client, row=row: client.post("/admin/articles/article/", row)),
+            (trasher, lambda client, story=story: client.post(delete_url(story), {"post": "yes"})),
         )
         story.refresh_from_db()
         assert listed.status_code in {200, 302}
+        if listed.status_code == 200:
+            assert "그사이 이 기사가 휴지통으로 옮겨졌거나 완전히 삭제되어" in listed.content.decode()
         assert trashed.status_code == 302
         assert story.in_trash
         assert story.title_en == f"Story number {number}"
