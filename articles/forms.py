@@ -104,12 +104,15 @@ class ArticleAdminForm(forms.ModelForm):
         if not self.merge.differences and not unseen_before_action:
             return
         self.conflict = self.merge.conflict(cleaned_data)
+        raise self._conflict_error(action)
+
+    def _conflict_error(self, action) -> forms.ValidationError:
         params = {
             "who": self.conflict.saved_by,
             "when": date_format(timezone.localtime(self.conflict.saved_at), "DATETIME_FORMAT"),
         }
-        if self.merge.differences:
-            raise forms.ValidationError(
+        if self.conflict.differences:
+            return forms.ValidationError(
                 _(
                     "%(who)s saved this story at %(when)s, after you opened it, and changed some of what you changed. "
                     "Nothing was saved yet: for each of those, keep their version or use yours, then save again."
@@ -117,7 +120,7 @@ class ArticleAdminForm(forms.ModelForm):
                 code="edit_conflict",
                 params=params,
             )
-        raise forms.ValidationError(
+        return forms.ValidationError(
             _(
                 "%(who)s saved this story at %(when)s, after you opened it. Their changes are now in the form below: "
                 "check them, then press “%(button)s” again."
