@@ -12,8 +12,18 @@ from articles.models import StoryAutosave
 
 #: Someone counts as having the story open this long after their page last said so (page load or heartbeat).
 PRESENCE_SECONDS = 90
-#: Form fields never kept in an autosave: the CSRF token, buttons, files, the edit-conflict marker.
-NOT_AUTOSAVED = {"csrfmiddlewaretoken", "base_version", "_save", "_continue", "_addanother", "_saveasnew"}
+#: Form fields never kept in an autosave: the CSRF token, buttons, files, the edit-conflict markers.
+NOT_AUTOSAVED = {
+    "csrfmiddlewaretoken",
+    "base_version",
+    "seen_version",
+    "_save",
+    "_continue",
+    "_addanother",
+    "_saveasnew",
+}
+#: Nor the choices made on an edit conflict: they answer one version of the story, not the one a restore meets.
+NOT_AUTOSAVED_PREFIXES = ("_merge-",)
 
 
 def _presence_key(article_id) -> str:
@@ -48,7 +58,11 @@ def display_name(user) -> str:
 
 def save_autosave(article, user, post_data, base_version: int) -> StoryAutosave:
     """Keep the story form as posted by the page's script (not a revision: the story itself is untouched)."""
-    data = {name: post_data.getlist(name) for name in post_data if name not in NOT_AUTOSAVED}
+    data = {
+        name: post_data.getlist(name)
+        for name in post_data
+        if name not in NOT_AUTOSAVED and not name.startswith(NOT_AUTOSAVED_PREFIXES)
+    }
     autosave, _created = StoryAutosave.objects.update_or_create(
         article=article, user=user, defaults={"data": data, "base_version": base_version}
     )

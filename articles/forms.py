@@ -1,13 +1,13 @@
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import F
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from articles.comment_text import normalize_comment
+from articles.merging import EditConflict, StoryMerge
 from articles.models import Article, Comment, CommentReport, ReaderProfile
 from articles.models.people import normalize_nickname
-from articles.revisions import EditConflict
 from articles.richtext import sanitize_story_html
 
 #: The newsroom's workflow buttons: the POST name, its label and what it says when done.
@@ -48,15 +48,18 @@ class ArticleAdminForm(forms.ModelForm):
             "placement", "placement_order", "related_articles", "comments_enabled", "legacy_id",
         ]  # fmt: skip
 
+    #: This save merged with the saves made since the form was opened; the admin sets it (the inlines share it).
+    merge: StoryMerge | None = None
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.initial.setdefault("base_version", self.instance.version)
-        #: Set when someone else saved the story since this form was opened (see articles.revisions.EditConflict).
-        self.conflict = None
+        #: Set when someone else saved the story since this form was opened and the save waits for a choice.
+        self.conflict: EditConflict | None = None
 
     def clean(self):
         cleaned_data = super().clean()
-        self._refuse_lost_update(cleaned_data)
+        self._merge_with_saves_since_opened(cleaned_data)
         action = requested_workflow_action(self.data)
         if action in {"_submit_for_review", "_publish"}:
             self._require_content_ready(cleaned_data)
@@ -79,29 +82,51 @@ class ArticleAdminForm(forms.ModelForm):
             raise forms.ValidationError(_("Unpublish the story before returning it."))
         return cleaned_data
 
-    def _refuse_lost_update(self, cleaned_data):
-        """Lock the story's row if it is still at the version this form started from; else refuse, showing
-        what the other person changed, and let the next save (after merging by hand) go through."""
+    def _merge_with_saves_since_opened(self, cleaned_data):
+        """Someone saved the story after this form was opened: merge their changes with these (see
+        articles.merging), or refuse, keeping this text in the form, until each field both changed is chosen."""
         if self.instance._state.adding or "base_version" not in self.fields:
             return
-        # A form without its version (opened before revisions existed, or not from the form) can't show it is current.
-        base_version = cleaned_data.get("base_version")
-        still_current = base_version is not None and Article.objects.filter(
-            pk=self.instance.pk, version=base_version
-        ).update(version=F("version"))
-        if still_current:
+        # The admin makes the merge before the inlines are read (they merge too); on its own, the form makes it here.
+        self.merge = self.merge or StoryMerge(self.instance, self.data)
+        if self.merge.gone:
+            raise forms.ValidationError(
+                _(
+                    "This story was deleted for good while you were editing it, so it cannot be saved. "
+                    "Your text is still in the form below: copy what you want to keep."
+                ),
+                code="story_deleted",
+            )
+        self.merge.merge_fields(self, cleaned_data)
+        action = requested_workflow_action(self.data)
+        # A workflow button acts on the story as the person saw it: once their changes are shown, it may go on.
+        unseen_before_action = self.merge.behind and action and not self.merge.seen_current
+        if not self.merge.differences and not unseen_before_action:
             return
-        current = Article.objects.get(pk=self.instance.pk)
-        self.conflict = EditConflict.between(base_version, current, submitted=cleaned_data)
-        self.data = self.data.copy()
-        self.data["base_version"] = current.version
-        raise forms.ValidationError(
+        self.conflict = self.merge.conflict(cleaned_data)
+        raise self._conflict_error(action)
+
+    def _conflict_error(self, action) -> forms.ValidationError:
+        params = {
+            "who": self.conflict.saved_by,
+            "when": date_format(timezone.localtime(self.conflict.saved_at), "DATETIME_FORMAT"),
+        }
+        if self.conflict.differences:
+            return forms.ValidationError(
+                _(
+                    "%(who)s saved this story at %(when)s, after you opened it, and changed some of what you changed. "
+                    "Nothing was saved yet: for each of those, keep their version or use yours, then save again."
+                ),
+                code="edit_conflict",
+                params=params,
+            )
+        return forms.ValidationError(
             _(
-                "%(who)s saved this story at %(when)s, after you opened it. Your changes were not saved: "
-                "they are still in the form below. Compare them with what changed, merge by hand, and save again."
+                "%(who)s saved this story at %(when)s, after you opened it. Their changes are now in the form below: "
+                "check them, then press “%(button)s” again."
             ),
             code="edit_conflict",
-            params={"who": self.conflict.saved_by, "when": date_format(self.conflict.saved_at, "DATETIME_FORMAT")},
+            params={**params, "button": WORKFLOW_ACTIONS[action]["label"]},
         )
 
     def _require_content_ready(self, cleaned_data):

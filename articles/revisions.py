@@ -9,7 +9,6 @@ import difflib
 import json
 import re
 from dataclasses import dataclass, field
-from datetime import datetime
 from html import unescape
 
 import reversion
@@ -28,7 +27,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from reversion.models import Version
 
-from articles.editing import display_name
 from articles.models import Article, Byline, Photo, Reporter, Section, StoryPhoto, Tag, refresh_lead_photos
 from articles.models.history import note, revision_by
 
@@ -285,34 +283,12 @@ def _state(article_fields, *, reporter_ids, photo_ids) -> dict:
     return {"fields": article_fields, "reporter_ids": reporter_ids, "photo_ids": photo_ids, "shown": shown}
 
 
-# Two people editing one story
+# Two people editing one story (see articles.merging)
 
 
-@dataclass
-class EditConflict:
-    """Someone saved the story after this form was opened: who, when, and what they changed."""
-
-    saved_by: str
-    saved_at: datetime
-    changes: list[FieldChange]
-    #: True when the revision the form started from was not kept (a story older than revisions): the
-    #: changes are then between the text in the form and the saved story.
-    against_form: bool
-
-    @classmethod
-    def between(cls, base_version: int | None, current: Article, *, submitted: dict) -> "EditConflict":
-        latest = revisions_of(current).first()
-        base = version_at(current, base_version) if base_version is not None else None
-        before = state_of_version(base) if base else _state_of_form(submitted, current)
-        return cls(
-            saved_by=display_name(latest.revision.user) if latest and latest.revision.user else _("Someone"),
-            saved_at=latest.revision.date_created if latest else current.updated_at,
-            changes=compare_states(before, state_of_article(current)),
-            against_form=base is None,
-        )
-
-
-def _state_of_form(cleaned_data: dict, current: Article) -> dict:
+def state_of_form(cleaned_data: dict, current: Article) -> dict:
+    """The story as a submitted form would save it, comparable with the saved one (when the form's base
+    revision is not known)."""
     fields = {
         f"{name}_{code}": cleaned_data.get(f"{name}_{code}") or ""
         for name in CONTENT_FIELDS

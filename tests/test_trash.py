@@ -1,6 +1,7 @@
 """Deleting a story moves it to the trash: editors restore it for STORY_TRASH_DAYS, then it is gone for good.
 Its public address answers 410 Gone from the moment it is deleted."""
 
+import time
 from datetime import timedelta
 
 import pytest
@@ -12,9 +13,11 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from reversion.models import Revision, Version
 
-from articles.models import Article, Comment, RemovedStory
+from articles.models import Article, Comment, RemovedStory, StoryAutosave, Tag
 from articles.revisions import describe_note, revisions_of
-from tests.conftest import make_article
+from tests.admin_forms import story_form_data
+from tests.concurrency import at_once
+from tests.conftest import make_article, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -227,3 +230,186 @@ def test_trash_actions_need_post_and_csrf(editor, story):
 
     assert client.post(TRASH_URL, {"action": "empty", "confirmed": "1"}).status_code == 403
     assert Article.objects.filter(pk=story.pk).exists()
+
+
+# Saving and deleting at the same moment
+
+
+def change_url(article):
+    return f"/admin/articles/article/{article.pk}/change/"
+
+
+def test_a_story_read_before_it_went_to_the_trash_stays_there_when_saved(editor, story):
+    read_earlier = Article.objects.get(pk=story.pk)
+    story.move_to_trash(by=editor)
+
+    read_earlier.title_en = "Corrected headline"
+    read_earlier.save()
+
+    story.refresh_from_db()
+    assert story.in_trash
+    assert story.title_en == "Corrected headline"
+    assert Client().get(story.get_absolute_url()).status_code == 410
+
+
+def test_a_story_deleted_for_good_is_not_written_back_by_a_late_save(editor, story):
+    read_earlier = Article.objects.get(pk=story.pk)
+    story.move_to_trash(by=editor)
+    Article.objects.in_trash().delete_for_good()
+
+    with pytest.raises(Article.DoesNotExist, match="deleted for good"):
+        read_earlier.save()
+
+    assert not Article.objects.filter(pk=story.pk).exists()
+
+
+def test_a_save_of_an_instance_read_before_another_save_still_raises_the_version(story):
+    read_earlier = Article.objects.get(pk=story.pk)
+    story.title_en = "Saved first"
+    story.save()
+
+    read_earlier.subtitle_en = "Saved second, from an older copy"
+    read_earlier.save()
+
+    story.refresh_from_db()
+    assert story.version == read_earlier.version == revisions_of(story).first().field_dict["version"]
+    assert story.version == Article.objects.get(pk=story.pk).version
+    assert len({version.field_dict["version"] for version in revisions_of(story)[:2]}) == 2
+
+
+def test_a_save_arriving_after_the_story_went_to_the_trash_is_kept_as_the_editors_unsaved_copy(
+    editor_client, editor, story
+):
+    form = {**story_form_data(story), "title_en": "Typed while it was being deleted"}
+    story.move_to_trash(by=make_user("editor2", "Editors"))
+
+    response = editor_client.post(f"/en{change_url(story)}", form, follow=True)
+
+    assert response.redirect_chain[-1][0] == f"/en{TRASH_URL}"
+    assert "kept as your unsaved copy" in response.content.decode()
+    story.refresh_from_db()
+    assert story.in_trash
+    assert story.title_en == "A story to delete"
+    story.restore_from_trash(by=editor)
+    restored = editor_client.get(change_url(story), {"restore_autosave": "1"})
+    assert restored.context["adminform"].form["title_en"].value() == "Typed while it was being deleted"
+
+
+def placement_row(story) -> dict:
+    """The stories list's own editing, posted with one row: the story made a lead story."""
+    return {
+        "form-TOTAL_FORMS": "1", "form-INITIAL_FORMS": "1", "form-0-id": story.pk,
+        "form-0-placement": "lead", "form-0-placement_order": "1", "_save": "Save",
+    }  # fmt: skip
+
+
+def test_the_list_saving_a_row_whose_story_went_to_the_trash_since_says_so(editor_client, editor, story):
+    editor_client.get("/admin/articles/article/")  # the list shows the story
+    story.move_to_trash(by=editor)
+
+    response = editor_client.post("/admin/articles/article/", placement_row(story))
+
+    assert response.status_code == 200
+    assert "그사이 이 기사가 휴지통으로 옮겨졌거나 완전히 삭제되어" in response.content.decode()
+    story.refresh_from_db()
+    assert story.in_trash
+    assert story.placement == "general"
+
+
+#: How much later the save starts than the other request, round by round (negative: the other one waits), so
+#: that the rounds sweep the moment one overtakes the other.
+OFFSETS = (-0.15, -0.08, -0.03, 0, 0.02, 0.05)
+
+
+def side_by_side(offset: float, save, other) -> tuple:
+    """``save`` by the first (user, request) pair and ``other``, ``offset`` seconds apart, each in its own thread."""
+
+    def later(seconds, request):
+        def delayed(client):
+            time.sleep(seconds)
+            return request(client)
+
+        return delayed
+
+    (saver, saving), (someone, their_request) = save, other
+    return tuple(at_once([(saver, later(max(offset, 0), saving)), (someone, later(max(-offset, 0), their_request))]))
+
+
+def story_for_round(section, reporter, number) -> Article:
+    story = make_article(
+        section, reporter, status=Article.Status.PUBLISHED, created_by=reporter.user,
+        title_ko=f"{number}번째 기사", title_en=f"Story number {number}",
+        body_ko="<p>기숙사 운영위원회가 의결했다.</p>", body_en="<p>The dormitory board voted.</p>",
+    )  # fmt: skip
+    story.tags.set([Tag.objects.get_or_create(slug="campus", defaults={"name_ko": "캠퍼스", "name_en": "Campus"})[0]])
+    return story
+
+
+@pytest.mark.postgresql
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_story_moved_to_the_trash_while_it_is_saved_stays_in_the_trash(section, reporter, editor):
+    """One editor saves the story form while another moves the story to the trash, at the same moment, several
+    times: the story always ends in the trash, with the saved text in it or kept as the editor's unsaved copy."""
+    trasher = make_user("editor2", "Editors")
+    for number, offset in enumerate(OFFSETS):
+        story = story_for_round(section, reporter, number)
+        form = {**story_form_data(story, tags=[story.tags.get().pk]), "title_en": f"Corrected in round {number}"}
+        saved, trashed = side_by_side(
+            offset,
+            (editor, lambda client, story=story, form=form: client.post(change_url(story), form)),
+            (trasher, lambda client, story=story: client.post(delete_url(story), {"post": "yes"})),
+        )
+        story.refresh_from_db()
+        assert (saved.status_code, trashed.status_code) == (302, 302)
+        assert story.in_trash
+        unsaved = [copy.data["title_en"][0] for copy in StoryAutosave.objects.filter(article=story, user=editor)]
+        assert f"Corrected in round {number}" in [story.title_en, *unsaved]
+
+
+@pytest.mark.postgresql
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_story_deleted_for_good_while_it_is_saved_is_not_written_back(section, reporter, editor):
+    """One editor saves the story form while another moves it to the trash and deletes it for good, several times:
+    the story is never written back, and the save is answered with a page saying so, never an error."""
+    deleter = make_user("editor2", "Editors")
+
+    def delete_for_good(client, story):
+        client.post(delete_url(story), {"post": "yes"})
+        return client.post(TRASH_URL, {"action": "delete", "story": [story.pk], "confirmed": "1"})
+
+    for number, offset in enumerate(OFFSETS):
+        story = story_for_round(section, reporter, number)
+        form = {**story_form_data(story), "title_en": f"Corrected in round {number}"}
+        saved, deleted = side_by_side(
+            offset,
+            (editor, lambda client, story=story, form=form: client.post(f"/en{change_url(story)}", form)),
+            (deleter, lambda client, story=story: delete_for_good(client, story)),
+        )
+        assert deleted.status_code == 302
+        assert saved.status_code in {200, 302}
+        if saved.status_code == 200:
+            assert "deleted for good while you were editing it" in saved.content.decode()
+        assert not Article.objects.filter(pk=story.pk).exists()
+        assert not revisions_of(story).exists()
+
+
+@pytest.mark.postgresql
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_story_moved_to_the_trash_while_the_list_saves_its_placement_stays_in_the_trash(section, reporter, editor):
+    """The stories list's placement editing, saved while another editor moves the story to the trash."""
+    trasher = make_user("editor2", "Editors")
+    for number, offset in enumerate(OFFSETS):
+        story = story_for_round(section, reporter, number)
+        row = placement_row(story)
+        listed, trashed = side_by_side(
+            offset,
+            (editor, lambda client, row=row: client.post("/admin/articles/article/", row)),
+            (trasher, lambda client, story=story: client.post(delete_url(story), {"post": "yes"})),
+        )
+        story.refresh_from_db()
+        assert listed.status_code in {200, 302}
+        if listed.status_code == 200:
+            assert "그사이 이 기사가 휴지통으로 옮겨졌거나 완전히 삭제되어" in listed.content.decode()
+        assert trashed.status_code == 302
+        assert story.in_trash
+        assert story.title_en == f"Story number {number}"

@@ -5,11 +5,11 @@ model's permission methods say yes, and a crafted POST meets the same checks.
 """
 
 import reversion
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin
@@ -62,6 +62,43 @@ class TagAdmin(TabbedTranslationAdmin):
 
 
 admin.site.register(SiteSettings, SingletonModelAdmin)
+
+
+class StoryListRowForm(forms.ModelForm):
+    """A row of the stories list's own editing (placement), saved over the story as it is now."""
+
+    GONE = _("This story was moved to the trash or deleted meanwhile: it was not changed.")
+    #: Set when the story has left the list since it was shown (the list says so above its rows).
+    gone = False
+
+    def clean(self):
+        cleaned_data = super().clean()
+        self.gone = self.instance.pk is None  # the list showed it, but it has left the list since
+        if self.gone or not self.has_changed():
+            return cleaned_data
+        # Locked until the list's save ends (the list runs in one transaction): no one saves the story in between.
+        current = Article.objects.select_for_update().outside_trash().filter(pk=self.instance.pk).first()
+        if current is None:
+            self.gone = True
+            raise ValidationError(self.GONE)
+        for model_field in Article._meta.concrete_fields:
+            if model_field.name not in self.fields:  # the rest of the story as saved now, not as the list read it
+                setattr(self.instance, model_field.attname, getattr(current, model_field.attname))
+        return cleaned_data
+
+    def _post_clean(self):
+        # A story that left the list has no row to check: Django would validate an empty story, whose missing
+        # headline (a field the list does not show) it cannot report, and answer 500.
+        if self.instance.pk is not None:
+            super()._post_clean()
+
+
+class StoryListFormSet(forms.BaseModelFormSet):
+    def clean(self):
+        super().clean()
+        # Said above the rows: a story no longer listed has no row to carry its error.
+        if any(form.gone for form in self.forms):
+            raise ValidationError(StoryListRowForm.GONE)
 
 
 class BylineInline(admin.TabularInline):
@@ -130,6 +167,16 @@ class ArticleAdmin(StoryHistoryMixin, StoryTrashMixin, TabbedTranslationAdmin):
         # Unpublished stories get a "Preview" link instead (see the change form template).
         return article.get_absolute_url() if article.is_public else None
 
+    def get_changelist_form(self, request, **kwargs):
+        return super().get_changelist_form(request, form=StoryListRowForm, **kwargs)
+
+    def get_changelist_formset(self, request, **kwargs):
+        return super().get_changelist_formset(request, formset=StoryListFormSet, **kwargs)
+
+    def changelist_view(self, request, extra_context=None):
+        with transaction.atomic():  # StoryListRowForm's lock lasts until the rows are saved
+            return super().changelist_view(request, extra_context)
+
     def get_changelist_instance(self, request):
         # Placement is an editor's call: reporters get the list without its inline editing.
         changelist = super().get_changelist_instance(request)
@@ -148,12 +195,21 @@ class ArticleAdmin(StoryHistoryMixin, StoryTrashMixin, TabbedTranslationAdmin):
         return super().has_delete_permission(request, obj) and request.user.has_perm(PUBLISH_PERMISSION)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        in_trash = Article.objects.in_trash().filter(pk=object_id) if str(object_id).isdigit() else None
-        if request.user.has_perm(PUBLISH_PERMISSION) and in_trash and in_trash.exists():
-            self.message_user(request, _("This story is in the trash: restore it to edit it."), messages.WARNING)
-            return redirect("admin:articles_article_trash")
-        self._refuse_stories_outside_newsroom(request, object_id)
-        return super().change_view(request, object_id, form_url, extra_context)
+        with transaction.atomic():
+            story = self._story_to_change(request, object_id)
+            if story is not None and story.in_trash and (answer := self.answer_for_story_in_trash(request, story)):
+                return answer
+            self._refuse_stories_outside_newsroom(request, object_id)
+            return super().change_view(request, object_id, form_url, extra_context)
+
+    @staticmethod
+    def _story_to_change(request, object_id) -> Article | None:
+        """The story as it is now, trash or not. A save locks it first, until it is done: moving it to the trash or
+        deleting it waits, and one that went to the trash just before is seen as such, not as missing."""
+        if not str(object_id).isdigit():
+            return None
+        stories = Article.objects.filter(pk=object_id)
+        return (stories.select_for_update() if request.method == "POST" else stories).first()
 
     def _refuse_stories_outside_newsroom(self, request, object_id):
         """Someone else's draft answers 403, not the admin's "perhaps it was deleted" redirect."""

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from articles import editing
+from articles.merging import StoryMerge
 from articles.models import PUBLISH_PERMISSION, Article
 from articles.models.history import note, revision_by
 from articles.revisions import (
@@ -77,6 +78,8 @@ class StoryHistoryMixin(NewsroomPagesMixin):
         context = {
             "autosave_offer": None if restoring or request.method == "POST" else editing.autosave_for(obj, user),
             "autosave_restored": restoring,
+            # Text not saved as a revision from the start: a refused save shown again, or an autosave brought back.
+            "unsaved_in_form": restoring or request.method == "POST",
             "autosave_delay": settings.STORY_AUTOSAVE_SECONDS,
             # Only people who may change the story count as having it open: a reader of it can overwrite nothing.
             "others_editing": editing.note_editing(obj.pk, user) if obj and may_edit else [],
@@ -99,6 +102,9 @@ class StoryHistoryMixin(NewsroomPagesMixin):
 
     def get_form(self, request, obj=None, **kwargs):
         form_class = super().get_form(request, obj, **kwargs)
+        merge = self.story_merge(request, obj)
+        if merge is not None:
+            return type(form_class.__name__, (form_class,), {"merge": merge})
         autosave = self.autosave_to_restore(request, obj)
         if autosave is None:
             return form_class
@@ -113,14 +119,49 @@ class StoryHistoryMixin(NewsroomPagesMixin):
 
     def get_formset_kwargs(self, request, obj, inline, prefix):
         kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        merge = self.story_merge(request, obj)
+        if merge is not None and "data" in kwargs:
+            kwargs["data"] = merge.formset_data(prefix, kwargs["data"])
         autosave = self.autosave_to_restore(request, obj)
         if autosave is not None and f"{prefix}-TOTAL_FORMS" in autosave.data:
             # The rows as they were typed, shown for checking (and their problems, if any) before saving.
             kwargs["data"] = MultiValueDict(autosave.data)
         return kwargs
 
+    # Saving over someone else's save: see articles.merging.
+
+    def story_merge(self, request, obj) -> StoryMerge | None:
+        """This save of ``obj``, merged with the saves made since its form was opened: made once per request, before
+        the form and its inlines are read, and locking the story's row until the save's transaction ends (the
+        story form's view runs in one: ArticleAdmin.changeform_view)."""
+        if request.method != "POST" or obj is None or obj.pk is None or "_saveasnew" in request.POST:
+            return None
+        if not hasattr(request, "_story_merge"):
+            may_change = self.has_change_permission(request, obj)
+            request._story_merge = StoryMerge(obj, request.POST) if may_change else None
+        return request._story_merge
+
+    def tell_what_was_merged(self, request, merge: StoryMerge | None) -> None:
+        if merge is None or not merge.kept:
+            return
+        who, when = merge.latest_save()
+        self.message_user(
+            request,
+            _(
+                "%(who)s saved this story at %(when)s, while you were editing it: their changes to %(fields)s "
+                "were kept with yours."
+            )
+            % {
+                "who": who,
+                "when": date_format(timezone.localtime(when), "DATETIME_FORMAT"),
+                "fields": ", ".join(merge.kept),
+            },
+            messages.INFO,
+        )
+
     def after_save(self, request, article, change):
         """The form's work is saved: its autosave (a new story's, for a new one) is no longer needed."""
+        self.tell_what_was_merged(request, getattr(request, "_story_merge", None))
         editing.discard_autosave(article if change else None, request.user)
         if "_continue" not in request.POST:
             editing.stop_editing(article.pk, request.user)
@@ -249,6 +290,41 @@ class StoryTrashMixin(NewsroomPagesMixin):
         for article in queryset:
             article.move_to_trash(by=request.user)
 
+    def answer_for_story_in_trash(self, request, article):
+        """A story in the trash is not edited. A save that arrives after it went there (the form was open) is kept
+        as the person's unsaved copy, offered back once the story is restored; None: refused as any other story."""
+        editor = request.user.has_perm(PUBLISH_PERMISSION)
+        if request.method == "POST" and article.can_be_edited_by(request.user):
+            base_version = request.POST.get("base_version", "")
+            editing.save_autosave(
+                article, request.user, request.POST, int(base_version) if base_version.isdigit() else 0
+            )
+            text = _(
+                "This story was moved to the trash while you were editing it, so your changes were not saved in it. "
+                "They are kept as your unsaved copy, offered back when the story is restored from the trash."
+            )
+        elif editor:
+            text = _("This story is in the trash: restore it to edit it.")
+        else:
+            return None
+        self.message_user(request, text, messages.WARNING)
+        return redirect("admin:articles_article_trash" if editor else "admin:articles_article_changelist")
+
+    def response_change(self, request, obj):
+        if not obj.in_trash:
+            return super().response_change(request, obj)
+        # Moved there while this person was editing: the save kept it there, and its form is no longer open to them.
+        self.message_user(
+            request,
+            _(
+                "%(who)s moved this story to the trash while you were editing it. Your changes are saved in it, "
+                "and it stays in the trash: editors can restore it from there."
+            )
+            % {"who": editing.display_name(obj.deleted_by) if obj.deleted_by else _("Someone")},
+            messages.WARNING,
+        )
+        return HttpResponseRedirect(reverse("admin:articles_article_changelist"))
+
     def response_delete(self, request, obj_display, obj_id):
         self.message_user(
             request,
@@ -302,12 +378,10 @@ class StoryTrashMixin(NewsroomPagesMixin):
         if action not in {"restore", "delete", "empty"} or not stories:
             messages.warning(request, _("Choose the stories first."))
         elif action == "restore":
-            for article in stories:
-                article.restore_from_trash(by=request.user)
+            restored = sum(article.restore_from_trash(by=request.user) for article in stories)
             messages.success(
                 request,
-                ngettext("Restored %(count)d story.", "Restored %(count)d stories.", len(stories))
-                % {"count": len(stories)},
+                ngettext("Restored %(count)d story.", "Restored %(count)d stories.", restored) % {"count": restored},
             )
         elif "confirmed" not in request.POST:
             return self.newsroom_page(request, "trash_confirm.html", _("Delete for good?"), stories=stories)

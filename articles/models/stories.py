@@ -85,7 +85,8 @@ class ArticleQuerySet(models.QuerySet):
     def delete_for_good(self) -> int:
         """Delete these stories with their comments and kept revisions. The addresses of those readers could
         see answer 410 Gone from then on (a draft's never existed for readers: 404)."""
-        gone = list(self.values_list("pk", "legacy_id", "status", "published_at", "deleted_at"))
+        # Locked first: a save in progress finishes (with its revision) before the story and its revisions go.
+        gone = list(self.select_for_update().values_list("pk", "legacy_id", "status", "published_at", "deleted_at"))
         now = timezone.now()
         RemovedStory.objects.bulk_create(
             [
@@ -246,17 +247,38 @@ class Article(models.Model):
     def __str__(self):
         return self.title or self.title_en or self.title_ko or str(_("(untitled story)"))
 
+    #: Written only by move_to_trash and restore_from_trash.
+    TRASH_FIELDS = frozenset({"deleted_at", "deleted_by"})
+
     def save(self, *args, **kwargs):
         if not self.slug:
             self.slug = slugify(self.title_en or self.title_ko or "", allow_unicode=True)[:120] or "story"
-        self.version += 1
-        if kwargs.get("update_fields") is not None:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "version"}
-        super().save(*args, **kwargs)
+        if self._state.adding or kwargs.get("force_insert"):
+            self.version += 1
+            super().save(*args, **kwargs)
+        else:
+            with transaction.atomic():
+                self._save_over_current(kwargs)
+                super().save(*args, **kwargs)
         update_search_documents(Article.objects.filter(pk=self.pk))
 
     def get_absolute_url(self):
         return reverse("articles:detail", kwargs={"pk": self.pk, "slug": self.slug})
+
+    def _save_over_current(self, save_kwargs) -> None:
+        """Prepare saving a story read earlier: its row locked, its version one past the saved one (an instance read
+        before another save must not reuse that save's number), and no trash fields written (a story moved to the
+        trash meanwhile stays there). A story deleted for good meanwhile is not written again."""
+        current = type(self).objects.select_for_update().filter(pk=self.pk).values_list("version", flat=True).first()
+        if current is None:
+            raise self.DoesNotExist(f"Story {self.pk} was deleted for good: it cannot be saved again.")
+        self.version = current + 1
+        fields = save_kwargs.get("update_fields")
+        if fields is None:
+            fields = [
+                f.name for f in self._meta.concrete_fields if not f.primary_key and f.name not in self.TRASH_FIELDS
+            ]
+        save_kwargs["update_fields"] = {*fields, "version"}
 
     @classmethod
     def from_db(cls, db, field_names, values):
@@ -381,25 +403,40 @@ class Article(models.Model):
     def trash_expires_at(self):
         return self.deleted_at + timedelta(days=settings.STORY_TRASH_DAYS) if self.deleted_at else None
 
-    def move_to_trash(self, *, by) -> None:
+    def move_to_trash(self, *, by) -> bool:
+        """Whether it moved (False: it was in the trash already, or deleted for good meanwhile)."""
         self._require_editor(by)
-        if self.in_trash:
-            return
-        self.deleted_at = timezone.now()
-        self.deleted_by = by
-        with revision_by(by, "trashed"):
-            self.save(update_fields=["deleted_at", "deleted_by", "updated_at"])
-        self._record(StoryEvent.Action.TRASHED, by)
+        with transaction.atomic():
+            if not self._lock_current() or self.in_trash:
+                return False
+            self.deleted_at = timezone.now()
+            self.deleted_by = by
+            with revision_by(by, "trashed"):
+                self.save(update_fields=[*self.TRASH_FIELDS, "updated_at"])
+            self._record(StoryEvent.Action.TRASHED, by)
+        return True
 
-    def restore_from_trash(self, *, by) -> None:
+    def restore_from_trash(self, *, by) -> bool:
+        """Whether it came back (False: it was not in the trash, or was deleted for good meanwhile)."""
         self._require_editor(by)
-        if not self.in_trash:
-            return
-        self.deleted_at = None
-        self.deleted_by = None
-        with revision_by(by, "untrashed"):
-            self.save(update_fields=["deleted_at", "deleted_by", "updated_at"])
-        self._record(StoryEvent.Action.RESTORED, by)
+        with transaction.atomic():
+            if not self._lock_current() or not self.in_trash:
+                return False
+            self.deleted_at = None
+            self.deleted_by = None
+            with revision_by(by, "untrashed"):
+                self.save(update_fields=[*self.TRASH_FIELDS, "updated_at"])
+            self._record(StoryEvent.Action.RESTORED, by)
+        return True
+
+    def _lock_current(self) -> bool:
+        """Lock the story's row until the transaction ends and read it as it is now (a save in progress finishes
+        first); False if it was deleted for good."""
+        try:
+            self.refresh_from_db(from_queryset=Article.objects.select_for_update())
+        except Article.DoesNotExist:
+            return False
+        return True
 
     def _record(self, action, by, at=None, note=""):
         StoryEvent.objects.create(article=self, action=action, by=by, scheduled_for=at, note=note)
