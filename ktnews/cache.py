@@ -221,27 +221,45 @@ class FolderCache(FileBasedCache):
 
     Its counters keep their expiry (Django's file cache rewrites a counter with the default timeout, so a
     fifteen-minute sign-in pause would end after five) and count right when several workers count at once,
-    under a lock on the file; ``add`` is atomic too (a hard link fails where the file exists).
+    under one lock for the folder's counters; ``add`` is atomic too (a hard link fails where the file exists).
     """
 
     def incr(self, key, delta=1, version=None):
+        # One lock for every counter of the folder (counting is rare next to reading), and the new value
+        # written aside and renamed over the old: a reader never sees a file half written.
+        self._createdir()
+        with open(os.path.join(self._dir, "counters.lock"), "ab") as guard:
+            locks.lock(guard, locks.LOCK_EX)
+            try:
+                expiry, value = self._read_entry(self._key_to_file(key, version))
+                if value is None:
+                    raise ValueError(f"Key {key!r} not found")
+                self._replace(self._key_to_file(key, version), expiry, value + delta)
+                return value + delta
+            finally:
+                locks.unlock(guard)
+
+    def _read_entry(self, path) -> tuple[float | None, object]:
+        """(expiry, value) of the entry at ``path``; value None when there is none or it has expired."""
         try:
-            with open(self._key_to_file(key, version), "r+b") as file:
-                locks.lock(file, locks.LOCK_EX)
-                try:
-                    expiry = pickle.load(file)  # noqa: S301 -- our own cache files, as Django's backend reads them
-                    if expiry is not None and expiry < time.time():
-                        raise FileNotFoundError
-                    value = pickle.loads(zlib.decompress(file.read())) + delta  # noqa: S301
-                    file.seek(0)
-                    file.truncate()
-                    file.write(pickle.dumps(expiry, self.pickle_protocol))
-                    file.write(zlib.compress(pickle.dumps(value, self.pickle_protocol)))
-                    return value
-                finally:
-                    locks.unlock(file)
-        except FileNotFoundError:
-            raise ValueError(f"Key {key!r} not found") from None
+            with open(path, "rb") as file:
+                expiry = pickle.load(file)  # noqa: S301 -- our own cache files, as Django's backend reads them
+                if expiry is not None and expiry < time.time():
+                    return None, None
+                return expiry, pickle.loads(zlib.decompress(file.read()))  # noqa: S301
+        except (FileNotFoundError, EOFError):
+            return None, None
+
+    def _replace(self, path, expiry, value) -> None:
+        descriptor, written = tempfile.mkstemp(dir=self._dir)
+        try:
+            with open(descriptor, "wb") as file:
+                file.write(pickle.dumps(expiry, self.pickle_protocol))
+                file.write(zlib.compress(pickle.dumps(value, self.pickle_protocol)))
+            os.replace(written, path)
+        except BaseException:
+            os.remove(written)
+            raise
 
     def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
         if self.has_key(key, version):  # which also removes an expired file
