@@ -34,6 +34,11 @@ ORDERINGS = {
 REPLY_ORDERING = ("created_at", "pk")
 
 
+def sort_in_address(value: str) -> str | None:
+    """The order as the address names it, or None for a made-up one (which shows the default)."""
+    return value if value in Sort.values else None
+
+
 def chosen_sort(request) -> Sort:
     """The order in the address (?sort=), so that it can be shared; newest when missing or unknown."""
     value = request.GET.get("sort")

@@ -135,14 +135,17 @@ def _read(known, names) -> None:
     known.update(found)
 
 
-def anonymous_page_cache(depends_on, *, query=(), timeout=PAGE_TIMEOUT):
+def anonymous_page_cache(depends_on, *, query=None, timeout=PAGE_TIMEOUT):
     """Let ``PageCacheMiddleware`` keep the view's page for readers without a session, keyed by what it shows.
 
     ``depends_on(**view_kwargs)`` names the generations besides ``content``; ``query`` the parameters of the
-    address the page reads. Any other parameter (``utm_source``, ``fbclid``, made-up ones) is dropped from
-    a shared page's request before the view sees it, so it neither changes the page nor makes another copy.
+    address the page reads (see ``page_query_string``). Any other parameter (``utm_source``, ``fbclid``,
+    made-up ones) is dropped from a shared page's request before the view sees it, so it neither changes the
+    page nor makes another copy.
     Signed-in readers (anyone with a session cookie) always get their own freshly rendered page, marked private.
     """
+
+    query = query or {}
 
     def decorator(view):
         @wraps(view)
@@ -168,13 +171,22 @@ def anonymous_page_cache(depends_on, *, query=(), timeout=PAGE_TIMEOUT):
 
 
 def keep_only(request, query) -> None:
-    """Drop every parameter of the request's address but ``query`` (the last value of each, as
-    ``request.GET.get`` reads it), in a fixed order: one address for each page a reader can see."""
-    kept = [(name, request.GET[name]) for name in query if name in request.GET]
-    query_string = urlencode(kept)
+    """Leave the request only the parameters the page reads, each in the one form that names a page."""
+    query_string = page_query_string(request, query)
     if query_string != request.META.get("QUERY_STRING", ""):
         request.META["QUERY_STRING"] = query_string
         request.__dict__.pop("GET", None)  # WSGIRequest.GET is a cached property of the query string
+
+
+def page_query_string(request, query) -> str:
+    """The parameters of ``query`` (name -> the canonical form of a value, or None for a value that names no
+    page) found in the request, the last value of each as ``request.GET.get`` reads it, in a fixed order:
+    ``?sort=made-up`` is the page ``?sort`` names when it is missing, not a copy of it."""
+    kept = []
+    for name, canonical in query.items():
+        if name in request.GET and (value := canonical(request.GET[name])) is not None:
+            kept.append((name, value))
+    return urlencode(kept)
 
 
 def cached_fragments(request, fragments: dict) -> dict:
@@ -234,7 +246,7 @@ def _address(request) -> str:
     # The full address, host and scheme included: pages link to themselves (canonical, sharing links).
     # Only the parameters the page reads count, when it said which (see anonymous_page_cache).
     if (query := getattr(request, "page_query", None)) is not None:
-        kept = urlencode([(name, request.GET[name]) for name in query if name in request.GET])
+        kept = page_query_string(request, query)
         address = request.build_absolute_uri(escape_uri_path(request.path) + (f"?{kept}" if kept else ""))
     else:
         address = request.build_absolute_uri()
@@ -259,7 +271,7 @@ class KeptPage(NamedTuple):
     generations: list[int]
     timeout: int
     #: The parameters of the address the page reads: every other one is dropped before looking it up.
-    query: tuple[str, ...] = ()
+    query: dict = {}
 
 
 #: How many paths each worker remembers (what the page there depends on, or that it is no kept page).
@@ -271,7 +283,7 @@ class KnownPath(NamedTuple):
     """What a worker learnt of the page at a path the first time it rendered it."""
 
     names: tuple[str, ...]
-    query: tuple[str, ...]
+    query: dict
 
 
 class PageCacheMiddleware:

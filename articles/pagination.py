@@ -4,6 +4,7 @@ Page numbers would need an OFFSET that scans every skipped row and a COUNT
 over all of them; a cursor holding the last row's sort values needs neither.
 """
 
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import reduce
@@ -22,6 +23,9 @@ class KeysetPage:
     next_cursor: str | None
     previous_cursor: str | None
     is_first: bool
+
+
+CURSOR = re.compile(r"-?\d{1,20}(?:--?\d{1,20}){0,3}")
 
 
 def keyset_page(
@@ -88,6 +92,11 @@ def cursor_of(row, ordering) -> str:
         return int(value.timestamp() * 1_000_000) if isinstance(value, datetime) else int(value)
 
     return "-".join(str(number(getattr(row, name.lstrip("-")))) for name in ordering)
+
+
+def cursor_in_address(value: str) -> str | None:
+    """A cursor as pages write it (numbers joined by "-"), or None: a made-up one names no page of its own."""
+    return value if CURSOR.fullmatch(value) else None
 
 
 def _decode(cursor: str | None, model, ordering):

@@ -8,12 +8,16 @@ takes a connection from the pool), so each process keeps one per connection pool
 
 When Redis refuses connections or stops answering (settings give it a one-second socket timeout), every
 operation counts as a miss: reads find nothing, writes are skipped, and pages render from the database.
-After a failure this process stops asking for ``RETRY_SECONDS`` instead of waiting a second per operation,
-and it logs the outage at most once a minute. Before it uses Redis again, it deletes every key it could
-not write meanwhile (a bumped generation, a signed-out session, a flood counter) and the content generation
-every kept page depends on: what Redis kept from before the outage is never served as current, whoever
-changed the site meanwhile. Limits that must not fail open count elsewhere while it is down: sign-in pauses
-in the process (``counting_cache``), comment floods from the comments themselves (``shared_cache_failing``).
+After a failure this process leaves Redis alone for ``RETRY_SECONDS`` instead of waiting a second per
+operation, and it logs the outage at most once a minute.
+
+A write that would have invalidated something (a generation bump, a sign-out, a settings change) and did
+not reach Redis raises the cache's *epoch*, kept in the site's database and part of every key: once Redis
+answers again, nothing it kept from before is reachable, for any process, whoever made the change (another
+server, the shell) and whether or not the reader's process saw the outage. Each process reads the epoch at
+most every ``EPOCH_READ_SECONDS``. Limits that must not fail open count elsewhere while Redis is down:
+sign-in pauses in the process (``counting_cache``), comment floods from the comments themselves
+(``shared_cache_failing``).
 """
 
 import logging
@@ -23,6 +27,7 @@ import tempfile
 import threading
 import time
 import zlib
+from contextlib import suppress
 from functools import partial
 
 from django.core.cache import cache, caches
@@ -32,6 +37,7 @@ from django.core.cache.backends.locmem import LocMemCache
 from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
 from django.core.cache.backends.redis import RedisCacheClient
 from django.core.files import locks
+from django.db import connection, transaction
 from redis.backoff import NoBackoff
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
@@ -43,14 +49,18 @@ logger = logging.getLogger(__name__)
 RETRY_SECONDS = 5
 #: An outage is logged once, then at most once in this many seconds while it lasts.
 LOG_EVERY_SECONDS = 60
-#: Keys remembered for deletion on recovery; past this, only the content generation is (see below).
-MAX_UNWRITTEN_KEYS = 50_000
 OUTAGE_ERRORS = (RedisConnectionError, RedisTimeoutError, OSError)
+#: Keys whose lost write would leave Redis saying something no longer true: the generations kept pages
+#: are checked against (articles.page_cache), sessions (a sign-out), django-solo's settings rows.
+INVALIDATING_PREFIXES = ("gen:", "django.contrib.sessions.", "solo:")
+#: The table of the epoch (made by migration articles 0015), and how often a process reads it.
+EPOCH_TABLE = "ktnews_cache_epoch"
+EPOCH_READ_SECONDS = 2
 
 
 class SharedClientRedisCacheClient(RedisCacheClient):
     def __init__(self, *args, **kwargs):
-        # No retries inside redis-py: an outage is handled once, here, not with ten reconnections per command.
+        # No retries inside redis-py: an outage is handled once, here, not with reconnections per command.
         kwargs.setdefault("retry", Retry(NoBackoff(), 0))
         super().__init__(*args, **kwargs)
         self._clients = {}
@@ -69,41 +79,64 @@ class Outage:
         self.lock = threading.Lock()
         self.failing_since = None
         self.retry_at = 0.0
-        self.logged_at = 0.0
-        self.unwritten = set()
-        self.overflowed = False
+        self.logged_at = -LOG_EVERY_SECONDS
 
     def skip(self) -> bool:
         """Fail at once instead of asking Redis: it failed less than RETRY_SECONDS ago."""
         return self.failing_since is not None and time.monotonic() < self.retry_at
 
-    def failed(self, error, unwritten=()) -> None:
+    def failed(self, error) -> None:
         now = time.monotonic()
         with self.lock:
             if self.failing_since is None:
                 self.failing_since = now
             self.retry_at = now + RETRY_SECONDS
-            if len(self.unwritten) + len(unwritten) <= MAX_UNWRITTEN_KEYS:
-                self.unwritten.update(unwritten)
-            else:
-                self.overflowed = True
-            if error is not None and now - self.logged_at >= LOG_EVERY_SECONDS:
+            if now - self.logged_at >= LOG_EVERY_SECONDS:
                 self.logged_at = now
                 logger.error("The shared cache (Redis) does not answer: %s. Pages render from the database.", error)
 
-    def unwritten_keys(self) -> tuple[set, bool]:
-        """The keys left unwritten during this outage, and whether some were not remembered."""
+    def answered(self) -> None:
+        if self.failing_since is None:
+            return
         with self.lock:
-            return set(self.unwritten), self.overflowed
+            if self.failing_since is not None:
+                self.failing_since, self.logged_at = None, -LOG_EVERY_SECONDS
+                logger.warning("The shared cache (Redis) answers again.")
 
-    def ended(self, forgotten: set) -> None:
-        with self.lock:
-            self.unwritten -= forgotten
-            if not self.unwritten:
-                self.failing_since, self.overflowed, self.logged_at = None, False, 0.0
+
+class Epoch:
+    """The shared cache's epoch, in the site's database (see the module): read at most every
+    EPOCH_READ_SECONDS, raised by any process whose invalidating write did not reach Redis."""
+
+    def __init__(self):
+        self.value, self.read_at = 0, -EPOCH_READ_SECONDS
+
+    def current(self) -> int:
+        if time.monotonic() - self.read_at >= EPOCH_READ_SECONDS:
+            self.read_at = time.monotonic()
+            # The database away too, or not migrated yet: keep the epoch known.
+            with suppress(Exception):
+                self.value = self._query(f"SELECT epoch FROM {EPOCH_TABLE} WHERE id = 1")  # noqa: S608
+        return self.value
+
+    def raise_(self) -> None:
+        try:
+            self._query(f"UPDATE {EPOCH_TABLE} SET epoch = epoch + 1 WHERE id = 1")  # noqa: S608
+        except Exception:
+            logger.exception("The cache's epoch could not be raised: pages may show a change late")
+            return
+        self.read_at = -EPOCH_READ_SECONDS  # this process goes on under the new one at once
+
+    @staticmethod
+    def _query(sql) -> int | None:
+        # A savepoint: a failure must not break the transaction of whatever change is being made.
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(sql)
+            return cursor.fetchone()[0] if cursor.description else None
 
 
 _outages: dict[str, Outage] = {}
+_epoch = Epoch()
 _outages_lock = threading.Lock()
 
 
@@ -127,48 +160,35 @@ def counting_cache():
     return _counting_fallback if shared_cache_failing() else cache
 
 
-#: Forgotten after every outage: every kept page, fragment and value depends on it (articles.page_cache), so
-#: none kept before the outage is served again, whoever made a change meanwhile (another worker, the shell).
-CONTENT_GENERATION = "gen:content"
-
-
 class RedisCache(DjangoRedisCache):
-    """Django's Redis cache with one client per process and an outage treated as a miss (see the module)."""
+    """Django's Redis cache with one client per process, an outage treated as a miss and the epoch in every
+    key (see the module)."""
 
     def __init__(self, server, params):
         super().__init__(server, params)
         self._class = SharedClientRedisCacheClient
         self._outage = _outage_for(repr(self._servers))
 
-    def _guarded(self, operation, *, on_failure, unwritten=()):
-        if self._outage.failing_since is not None:
-            if self._outage.skip():
-                self._outage.failed(None, unwritten)
-                return on_failure()
-            try:
-                self._end_outage()
-            except OUTAGE_ERRORS as error:
-                self._outage.failed(error, unwritten)
-                return on_failure()
-        try:
-            return operation()
-        except OUTAGE_ERRORS as error:
-            self._outage.failed(error, unwritten)
+    def make_key(self, key, version=None):
+        prefix = f"{self.key_prefix}:e{_epoch.current()}"
+        return self.key_func(key, prefix, self.version if version is None else version)
+
+    def _guarded(self, operation, *, on_failure, written=()):
+        if self._outage.skip():
+            self._unwritten(written)
             return on_failure()
+        try:
+            result = operation()
+        except OUTAGE_ERRORS as error:
+            self._outage.failed(error)
+            self._unwritten(written)
+            return on_failure()
+        self._outage.answered()
+        return result
 
-    def _end_outage(self) -> None:
-        """Before Redis is used again: forget what this process could not write meanwhile, and the content
-        generation, so that nothing Redis kept from before the outage is served as current."""
-        unwritten, overflowed = self._outage.unwritten_keys()
-        self._cache.delete_many([*unwritten, self.make_key(CONTENT_GENERATION)])
-        self._outage.ended(unwritten)
-        logger.warning(
-            "The shared cache (Redis) answers again; forgot the %d keys left unwritten meanwhile%s.",
-            len(unwritten), " (and more not remembered)" if overflowed else "",
-        )  # fmt: skip
-
-    def _keys(self, keys, version):
-        return [self.make_and_validate_key(key, version=version) for key in keys]
+    def _unwritten(self, keys) -> None:
+        if any(str(key).startswith(INVALIDATING_PREFIXES) for key in keys):
+            _epoch.raise_()
 
     def get(self, key, default=None, version=None):
         return self._guarded(partial(super().get, key, default, version), on_failure=lambda: default)
@@ -181,19 +201,18 @@ class RedisCache(DjangoRedisCache):
 
     def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
         written = partial(super().set, key, value, timeout, version)
-        self._guarded(written, on_failure=lambda: None, unwritten=self._keys([key], version))
+        self._guarded(written, on_failure=lambda: None, written=[key])
 
     def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
         written = partial(super().set_many, data, timeout, version)
-        return self._guarded(written, on_failure=lambda: list(data), unwritten=self._keys(data, version))
+        return self._guarded(written, on_failure=lambda: list(data), written=list(data))
 
     def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
-        written = partial(super().add, key, value, timeout, version)
-        return self._guarded(written, on_failure=lambda: False, unwritten=self._keys([key], version))
+        # A key only added where missing (a generation's first value, a counter's) invalidates nothing.
+        return self._guarded(partial(super().add, key, value, timeout, version), on_failure=lambda: False)
 
     def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None):
-        written = partial(super().touch, key, timeout, version)
-        return self._guarded(written, on_failure=lambda: False, unwritten=self._keys([key], version))
+        return self._guarded(partial(super().touch, key, timeout, version), on_failure=lambda: False)
 
     def incr(self, key, delta=1, version=None):
         def unavailable():
@@ -201,16 +220,15 @@ class RedisCache(DjangoRedisCache):
             raise ValueError(f"The shared cache could not count {key!r}: it does not answer.")
 
         written = partial(super().incr, key, delta, version)
-        return self._guarded(written, on_failure=unavailable, unwritten=self._keys([key], version))
+        return self._guarded(written, on_failure=unavailable, written=[key])
 
     def delete(self, key, version=None):
         written = partial(super().delete, key, version)
-        return self._guarded(written, on_failure=lambda: False, unwritten=self._keys([key], version))
+        return self._guarded(written, on_failure=lambda: False, written=[key])
 
     def delete_many(self, keys, version=None):
         keys = list(keys)
-        written = partial(super().delete_many, keys, version)
-        self._guarded(written, on_failure=lambda: None, unwritten=self._keys(keys, version))
+        self._guarded(partial(super().delete_many, keys, version), on_failure=lambda: None, written=keys)
 
     def clear(self):
         return self._guarded(super().clear, on_failure=lambda: False)
@@ -223,6 +241,17 @@ class FolderCache(FileBasedCache):
     fifteen-minute sign-in pause would end after five) and count right when several workers count at once,
     under one lock for the folder's counters; ``add`` is atomic too (a hard link fails where the file exists).
     """
+
+    def _cull(self):
+        """Over MAX_ENTRIES: the expired files go first (kept pages and fragments of old generations), and only
+        if that is not enough a random third as Django does, which may cost a counter its count."""
+        files = self._list_cache_files()
+        if len(files) < self._max_entries:
+            return
+        for name in files:
+            with suppress(FileNotFoundError), open(name, "rb") as file:
+                self._is_expired(file)  # which removes it if so
+        super()._cull()
 
     def incr(self, key, delta=1, version=None):
         # One lock for every counter of the folder (counting is rare next to reading), and the new value

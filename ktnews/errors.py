@@ -7,6 +7,7 @@ connects afresh (Django opens a new connection when the old one is broken), so r
 
 import sys
 
+from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, HttpResponseServerError
 from django.template import loader
@@ -22,7 +23,7 @@ def server_error(request):
     # Only the request id: the page must render even when whatever broke was the database or a context processor.
     context = {"request_id": getattr(request, "id", "")}
     if _database_unavailable(sys.exc_info()[1]):
-        with translation.override(translation.get_language_from_path(request.path_info) or translation.get_language()):
+        with translation.override(translation.get_language_from_path(request.path_info) or settings.LANGUAGE_CODE):
             page = loader.get_template("503.html").render({**context, "retry_after": RETRY_AFTER_SECONDS})
         return HttpResponse(page, status=503, headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
     return HttpResponseServerError(loader.get_template("500.html").render(context))
@@ -30,5 +31,8 @@ def server_error(request):
 
 def _database_unavailable(error) -> bool:
     """The database could not be reached, went away or is locked, as opposed to a query that is wrong
-    (Django raises its own OperationalError for the driver's: refused, dropped, timed out, locked)."""
-    return isinstance(error, OperationalError | InterfaceError)
+    (Django raises its own OperationalError for the driver's: refused, dropped, timed out, locked; SQLite
+    uses it for a missing table or a syntax error too, which are bugs)."""
+    if not isinstance(error, OperationalError | InterfaceError):
+        return False
+    return not str(error).startswith(("no such ", "near ")) and "syntax error" not in str(error)

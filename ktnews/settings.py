@@ -109,6 +109,10 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A database that drops packets instead of refusing: readers get the 503 page in seconds, not a worker
+    # killed by gunicorn's timeout.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Several writers at once: WAL lets readers go on while one writes, the
     # timeout waits for the lock instead of failing, and IMMEDIATE takes the
@@ -139,7 +143,7 @@ CACHES = {
         "BACKEND": "ktnews.cache.FolderCache",
         "LOCATION": env_str("KTNEWS_CACHE_DIR") or BASE_DIR / "cache",
         "KEY_PREFIX": "ktnews",
-        # Past this many files the oldest third goes (each write lists the folder, so not too many).
+        # Past this many files the expired go first, then a random third (each write lists the folder).
         "OPTIONS": {"MAX_ENTRIES": 5_000},
     }
 }

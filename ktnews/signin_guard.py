@@ -114,7 +114,11 @@ def _names(user) -> set[str]:
 
 def clear_account(user) -> None:
     """Lift the lock of every name the account signs in with (after a password reset, too)."""
-    counting_cache().delete_many([f"signin-failures:account:{name}" for name in _names(user)])
+    keys = [f"signin-failures:account:{name}" for name in _names(user)]
+    # Both: a reset made while Redis is down must not leave its pause waiting for when it answers again.
+    cache.delete_many(keys)
+    if (counts := counting_cache()) is not cache:
+        counts.delete_many(keys)
 
 
 class AccountAdapter(DefaultAccountAdapter):

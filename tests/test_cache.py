@@ -62,3 +62,15 @@ def test_add_is_refused_while_the_key_exists_and_allowed_once_it_expired(tmp_pat
         assert not cache.add("read:1:reader", 1, timeout=60)
         clock.shift(61)
         assert cache.add("read:1:reader", 1, timeout=60)
+
+
+def test_a_full_folder_drops_what_has_expired_before_anything_still_counting(tmp_path):
+    cache = FolderCache(str(tmp_path), {"OPTIONS": {"MAX_ENTRIES": 30}})
+    with time_machine.travel(time.time(), tick=False) as clock:
+        cache.add("signin-failures:account:reporter", 3, timeout=15 * 60)
+        for generation in range(8):  # each time past 30 files: the expired go, not a random third
+            for n in range(25):
+                cache.set(f"fragment:{generation}:story:{n}", "<p>story</p>", timeout=60)
+            clock.shift(61)
+
+        assert cache.get("signin-failures:account:reporter") == 3

@@ -507,3 +507,24 @@ def test_the_parameters_a_page_reads_still_make_pages_of_their_own(client, story
     assert oldest.index("첫 댓글") < oldest.index("둘째 댓글")
     assert len([key for key in cache_writes if key.startswith("page:")]) == 2
     assert client.get(f"{url(story)}?utm_source=y&sort=oldest").content.decode() == oldest
+
+
+def test_made_up_values_of_the_parameters_a_page_reads_make_no_copies_either(client, story, cache_writes):
+    """?sort=made-up-N shows the default order: it is that page, not a copy of it."""
+    default = client.get(url(story)).content
+    cache_writes.clear()
+
+    for n in range(50):
+        assert client.get(f"{url(story)}?sort=made-up-{n}").content == default
+
+    assert cache_writes == {}
+
+
+def test_a_list_page_ignores_cursors_no_page_writes(client, section, cache_writes):
+    first = client.get(f"/sections/{section.slug}/").content
+    cache_writes.clear()
+
+    for n in range(20):
+        assert client.get(f"/sections/{section.slug}/?older=not-a-cursor-{n}").content == first
+
+    assert cache_writes == {}

@@ -16,12 +16,18 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_ratelimit.core import get_usage
 
 from articles.comment_text import MAX_COMMENT_LENGTH, comment_length
-from articles.comment_threads import REPLIES_PER_THREAD, REPLY_ORDERING, comments_shown_to, replies_page
+from articles.comment_threads import (
+    REPLIES_PER_THREAD,
+    REPLY_ORDERING,
+    comments_shown_to,
+    replies_page,
+    sort_in_address,
+)
 from articles.forms import CommentForm, CommentReportForm
 from articles.models import Article, Comment, CommentReport, delete_for_good
 from articles.moderation import ban_in_force, hold_reason
 from articles.page_cache import READERS, anonymous_page_cache, story_comments
-from articles.pagination import cursor_of
+from articles.pagination import cursor_in_address, cursor_of
 from articles.views import safe_next_url
 from articles.views.stories import may_post_comments, render_story, thread_list_context
 
@@ -83,7 +89,15 @@ def flood_limit_reached(request) -> str | None:
     return None
 
 
-@anonymous_page_cache(lambda pk: [story_comments(pk), READERS], query=("sort", "after", "fragment"))
+#: The parameters of the "more comments" address; ``fragment`` asks for the list alone (the script's request).
+COMMENT_LIST_QUERY = {
+    "sort": sort_in_address,
+    "after": cursor_in_address,
+    "fragment": lambda value: "1" if value else None,
+}
+
+
+@anonymous_page_cache(lambda pk: [story_comments(pk), READERS], query=COMMENT_LIST_QUERY)
 def comment_list(request, pk):
     """More threads, 20 at a time: a page of its own without JavaScript, a fragment with it."""
     article = get_object_or_404(Article.objects.published(), pk=pk)

@@ -18,7 +18,14 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from articles.comment_text import MAX_COMMENT_LENGTH, comment_length
-from articles.comment_threads import REPLIES_PER_THREAD, Sort, best_comments, chosen_sort, thread_page
+from articles.comment_threads import (
+    REPLIES_PER_THREAD,
+    Sort,
+    best_comments,
+    chosen_sort,
+    sort_in_address,
+    thread_page,
+)
 from articles.forms import CommentForm
 from articles.models import Article, Byline, Reporter, Section, SiteSettings, StoryPhoto, Tag
 from articles.moderation import ban_in_force
@@ -31,7 +38,7 @@ from articles.page_cache import (
     process_value,
     story_comments,
 )
-from articles.pagination import keyset_page
+from articles.pagination import cursor_in_address, keyset_page
 from articles.readership import most_read, record_read
 from articles.search import search_stories, search_terms
 from ktnews.security import allow_kakao_sdk
@@ -52,7 +59,7 @@ def with_bylines(queryset):
 
 
 #: The parameters of a list page's address (see story_listing): every other one is ignored.
-LISTING_QUERY = ("older", "newer")
+LISTING_QUERY = {"older": cursor_in_address, "newer": cursor_in_address}
 
 
 def story_listing(request, stories):
@@ -132,7 +139,7 @@ def section_detail(request, slug):
     )
 
 
-@anonymous_page_cache(lambda pk, slug=None: [story_comments(pk), READERS], query=("sort",))
+@anonymous_page_cache(lambda pk, slug=None: [story_comments(pk), READERS], query={"sort": sort_in_address})
 def article_detail(request, pk, slug=None):
     try:
         article = public_story(pk)
