@@ -3,6 +3,7 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from articles.backups import BackupError, read_backup
 
@@ -11,15 +12,16 @@ class Command(BaseCommand):
     help = "Restore a backup archive into this site's database, which must be empty, and its media folders."
 
     def add_arguments(self, parser):
-        parser.add_argument("path", help="The archive `manage.py backup` wrote.")
+        parser.add_argument("path", help="The archive `manage.py backup` wrote (either kind).")
 
     def handle(self, *args, path, **options):
-        source = Path(path)
-        if not source.is_file():
-            raise CommandError(f"No backup archive at {source}.")
         try:
-            manifest = read_backup(source)
-        except BackupError as refusal:
-            raise CommandError(str(refusal)) from None
+            manifest = read_backup(Path(path))
+        except BackupError as failure:
+            raise CommandError(str(failure)) from None
         counts = ", ".join(f"{count} {kind}" for kind, count in manifest["counts"].items())
-        self.stdout.write(self.style.SUCCESS(f"Restored the backup of {manifest['created_at']} ({counts})."))
+        self.stdout.write(
+            self.style.SUCCESS(
+                _("Restored the backup of %(date)s (%(counts)s).") % {"date": manifest["created_at"], "counts": counts}
+            )
+        )
