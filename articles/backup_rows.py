@@ -4,8 +4,9 @@ Dumped: one JSON object a line (gzipped), model after model, with Django's seria
 and PostgreSQL read the same file. Rows keep their ids (the moderation log, revisions and the admin's
 history name objects by id); only content types and permissions, which ``migrate`` makes in every
 database with ids of its own, are named by natural key, and written first so that the rows after them
-can be matched. Many-to-many links are rows of their own (their tables are dumped like any other), and
-times keep their microseconds (Django's JSON encoder keeps milliseconds only).
+can be matched. Many-to-many links are rows of their own (their tables are dumped like any other),
+times keep their microseconds (Django's JSON encoder keeps milliseconds only), and the search index,
+which every restore makes again, is left out.
 
 Loaded: into tables ``migrate`` has just made, emptied of the few rows it made (the newsroom's roles, the
 site settings: the archive has them as they were), in batches of multi-row INSERTs, as loaddata's raw
@@ -23,6 +24,7 @@ from pathlib import Path
 from typing import IO
 
 from django.apps import apps
+from django.conf import settings
 from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
 from django.core.management.color import no_style
@@ -31,6 +33,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.core.serializers.python import Deserializer as PythonDeserializer
 from django.db import connection
 from django.db.models import Model
+from django.utils import translation
 
 from articles.models import Article
 from articles.search import update_search_documents
@@ -41,6 +44,8 @@ FORMAT_1_FILE = "data.json.gz"
 RENUMBERED = (ContentType, Permission)
 #: Sign-ins are not kept: each is a key to someone's account (and a restored site asks people to sign in).
 NOT_KEPT = ("sessions.session",)
+#: Columns every restore makes again (PostgreSQL's full-text index, a third of a story's row there).
+REBUILT = (Article._meta.get_field("search_document"),)
 #: Rows a multi-row INSERT carries (fewer on SQLite, whose statements take 999 values).
 BATCH = 1_000
 
@@ -68,6 +73,10 @@ class RowSerializer(jsonl.Serializer):
         target = getattr(obj, field.attname)
         self._current[field.name] = None if target is None else names[target]
 
+    def handle_field(self, obj, field):
+        if field not in REBUILT:
+            super().handle_field(obj, field)
+
     def handle_m2m_field(self, obj, field):
         pass
 
@@ -94,6 +103,7 @@ def _natural_keys() -> dict:
     return {ContentType: types, Permission: {pk: [codename, *types[kind]] for pk, codename, kind in permissions}}
 
 
+@translation.override(settings.LANGUAGE_CODE)  # a translated field's own column is read in it (modeltranslation)
 def dump(path: Path) -> Path:
     """Write every kept row to ``path``, inside the caller's transaction."""
     serializer = RowSerializer(_natural_keys())
@@ -106,6 +116,7 @@ def dump(path: Path) -> Path:
     return path
 
 
+@translation.override(settings.LANGUAGE_CODE)  # and written in it, as every save from the shell writes it
 def load(packed: IO[bytes], *, legacy: bool = False) -> None:
     """Load the rows of a dump (``legacy``: format 1, dumpdata's JSON) into freshly migrated tables, inside the
     caller's transaction."""

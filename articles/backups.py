@@ -41,7 +41,7 @@ from django.core.serializers.base import DeserializationError
 from django.db import DatabaseError, connection, transaction
 from django.db.migrations.loader import MigrationLoader
 from django.db.migrations.recorder import MigrationRecorder
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from articles import backup_rows
@@ -102,7 +102,7 @@ def owner_only() -> Iterator[None]:
 
 def _write_archive(work: Path, *, pg_dump: bool) -> tuple[Path, dict]:
     try:
-        with _snapshot() as snapshot, translation.override(settings.LANGUAGE_CODE):
+        with _snapshot() as snapshot:
             data = _pg_dump(work / PG_DUMP, snapshot) if pg_dump else backup_rows.dump(work / ROWS)
             manifest = _manifest(data.name)
     except DatabaseError as error:
@@ -170,6 +170,14 @@ def _manifest(data_name: str) -> dict:
     }
 
 
+def describe_counts(counts: dict) -> str:
+    """The manifest's counts, for the commands to say."""
+    kinds = ("stories", "comments", "photos", "accounts")
+    return _("%(stories)s stories, %(comments)s comments, %(photos)s photos, %(accounts)s accounts") % {
+        kind: counts.get(kind, "?") for kind in kinds
+    }
+
+
 def _counts() -> dict:
     return {
         "stories": Article.objects.count(),
@@ -215,12 +223,11 @@ def read_backup(source: Path) -> dict:
         _refuse_unless_empty()
         written = _restore_files(archive)
         try:
-            with translation.override(settings.LANGUAGE_CODE):
-                _restore_database(archive, manifest)
+            _restore_database(archive, manifest)
         except BaseException:
             _remove(written)
             raise
-    forget_cached_pages()
+    _forget_cached_pages()
     return manifest
 
 
@@ -425,7 +432,7 @@ def _check_counts(manifest: dict) -> None:
         )
 
 
-def forget_cached_pages() -> None:
+def _forget_cached_pages() -> None:
     """Cached pages, menus and settings described the database that was there before. Only what this site
     keeps is dropped: the cache may be shared with another site (and its sign-in counts)."""
     bump_content()

@@ -32,6 +32,7 @@ from django.core.cache import cache
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.db.migrations.recorder import MigrationRecorder
+from django.utils import translation
 
 from articles import backup_rows, moderation
 from articles.models import Article, Comment, CommentReport, Photo, StoryAutosave
@@ -42,6 +43,14 @@ from tests.conftest import PASSWORD, make_commenter
 from tests.test_photos import exif_jpeg, make_photo
 
 pytestmark = pytest.mark.django_db
+
+
+def restore_here(archive: Path) -> None:
+    """manage.py restore in this process, speaking English (the site speaks Korean by default; the tests read
+    its English)."""
+    with translation.override("en"):
+        call_command("restore", str(archive))
+
 
 ENGINES = {"sqlite": "django.db.backends.sqlite3", "postgresql": "django.db.backends.postgresql"}
 
@@ -82,18 +91,20 @@ story = Article.objects.get(pk=%(story)d)
 with translation.override(settings.LANGUAGE_CODE):  # a translated field's own column reads in it (modeltranslation)
     every_row = {m._meta.label: rows(m) for m in apps.get_models(include_auto_created=True)
                  if m._meta.label != "sessions.Session"}
+    story_page = story.get_absolute_url()
 print(json.dumps({
     "rows": every_row,
-    "pages": {path: main_content(path) for path in ["/", story.get_absolute_url(), "/en/"]},
+    "pages": {path: main_content(path) for path in ["/", story_page, "/en/"]},
     "signs_in": authenticate(username="minji", password=%(password)r) is not None,
 }, ensure_ascii=False, sort_keys=True, default=str))
 """
 
-#: Runs manage.py (the arguments after the folder) and prints the permissions of every file it opened,
-#: renamed or read under the folder, seen while they existed (sys.addaudithook sees each "open" and rename).
-WATCHING_FILES = r"""
-import json, os, runpy, stat, sys
-folder, seen, busy = sys.argv[1], {}, []
+#: manage.py with the arguments given, speaking English (the site speaks Korean by default; these tests read
+#: its English). With WATCH_FILES_UNDER set, it then prints the permissions of every file it opened, renamed or
+#: read under that folder, seen while they existed (sys.addaudithook sees each "open" and rename).
+MANAGE_IN_ENGLISH = r"""
+import json, os, stat, sys
+folder, seen, busy = os.environ.pop("WATCH_FILES_UNDER", None), {}, []
 def watch(event, args):
     if event in ("open", "os.rename") and isinstance(args[0], str) and args[0].startswith(folder) and not busy:
         busy.append(1)
@@ -104,26 +115,29 @@ def watch(event, args):
         except OSError:
             pass
         busy.pop()
-sys.addaudithook(watch)
-sys.argv = ["manage.py", *sys.argv[2:]]
+if folder:
+    sys.addaudithook(watch)
+import django
+django.setup()
+from django.core.management import execute_from_command_line
+from django.utils import translation
+translation.activate("en")
 try:
-    runpy.run_path("manage.py", run_name="__main__")
+    execute_from_command_line(["manage.py", *sys.argv[1:]])
 finally:
-    print("FILES " + json.dumps(seen))
+    if folder:
+        print("FILES " + json.dumps(seen))
 """
 
 
 def manage(site: dict, *args, check: bool = True) -> subprocess.CompletedProcess:
     """manage.py in a process of its own, on ``site`` (its DATABASE_URL and media folders) and nothing else."""
-    return _run([sys.executable, "manage.py", *args], site, check=check)
-
-
-def _run(command, site, *, check):
     environment = {key: value for key, value in os.environ.items() if not key.startswith(("DJANGO_", "DATABASE_"))}
     environment.pop("REDIS_URL", None)
+    environment.update(site, DJANGO_SETTINGS_MODULE="ktnews.settings")
     result = subprocess.run(
-        command, cwd=settings.BASE_DIR, env={**environment, **site}, capture_output=True, text=True, check=False,
-        timeout=600,
+        [sys.executable, "-c", MANAGE_IN_ENGLISH, *args], cwd=settings.BASE_DIR, env=environment,
+        capture_output=True, text=True, check=False, timeout=600,
     )  # fmt: skip
     if check:
         assert result.returncode == 0, result.stderr
@@ -134,10 +148,7 @@ def backup_in(site: dict, archive: Path, *options) -> dict:
     """``manage.py backup`` on ``site``, watching the files it makes: every one is its owner's only."""
     archive.parent.mkdir(parents=True, exist_ok=True)
     folder = str(archive.parent)
-    result = _run(
-        [sys.executable, "-c", WATCHING_FILES, folder, "backup", str(archive), *options],
-        {**site, "TMPDIR": folder}, check=True,
-    )  # fmt: skip
+    result = manage({**site, "WATCH_FILES_UNDER": folder, "TMPDIR": folder}, "backup", str(archive), *options)
     seen = json.loads(result.stdout.rsplit("FILES ", 1)[1])
     made = [name for name in seen if ".ktnews-backup-" in name]
     assert any(name.endswith(("data.jsonl.gz", "data.pgdump")) for name in made), seen
@@ -371,7 +382,7 @@ def test_a_restore_forgets_this_sites_cached_pages_and_nothing_else(newsroom, tm
     settings.MEDIA_ROOT, settings.PRIVATE_MEDIA_ROOT = tmp_path / "new-media", tmp_path / "new-private"
     cache.set_many({CONTENT: 41, ALL_COMMENTS: 7, READERS: 3, "another-site:home": "kept"}, timeout=None)
 
-    call_command("restore", str(archive))
+    restore_here(archive)
 
     assert cache.get_many([CONTENT, ALL_COMMENTS, READERS]) == {CONTENT: 42, ALL_COMMENTS: 8, READERS: 4}
     assert cache.get("another-site:home") == "kept"
@@ -428,14 +439,14 @@ def rewritten(archive: Path, *, manifest=None, rows=None) -> Path:
 
 def test_restore_says_so_when_there_is_no_archive(tmp_path):
     with pytest.raises(CommandError, match="No backup archive at"):
-        call_command("restore", str(tmp_path / "missing.tar"))
+        restore_here(tmp_path / "missing.tar")
 
 
 def test_restore_refuses_a_file_that_is_not_an_archive(tmp_path):
     (tmp_path / "photo.tar").write_bytes(exif_jpeg())
 
     with pytest.raises(CommandError, match="is not a backup archive, or it is damaged"):
-        call_command("restore", str(tmp_path / "photo.tar"))
+        restore_here(tmp_path / "photo.tar")
 
 
 def test_restore_refuses_an_archive_cut_short_and_writes_nothing(archive, new_site):
@@ -462,7 +473,7 @@ def test_restore_refuses_an_archive_cut_short_and_writes_nothing(archive, new_si
 )  # fmt: skip
 def test_restore_refuses_an_archive_from_a_newer_version_and_says_to_update_first(archive, change, said):
     with pytest.raises(CommandError, match=said) as refusal:
-        call_command("restore", str(rewritten(archive, manifest=change)))
+        restore_here(rewritten(archive, manifest=change))
 
     assert "Update this site's code" in str(refusal.value) or "update this site's code" in str(refusal.value)
 
@@ -471,7 +482,7 @@ def test_restore_refuses_a_database_that_is_not_empty(archive):
     accounts = get_user_model().objects.count()
 
     with pytest.raises(CommandError, match="already has stories or accounts"):
-        call_command("restore", str(archive))
+        restore_here(archive)
     assert get_user_model().objects.count() == accounts
 
 

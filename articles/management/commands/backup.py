@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from articles.backups import BackupError, write_backup
+from articles.backups import BackupError, describe_counts, write_backup
 
 
 class Command(BaseCommand):
@@ -29,7 +29,7 @@ class Command(BaseCommand):
             manifest = write_backup(destination, pg_dump=pg_dump)
         except BackupError as failure:
             raise CommandError(str(failure)) from None
-        counts = ", ".join(f"{count} {kind}" for kind, count in manifest["counts"].items())
+        counts = describe_counts(manifest["counts"])
         self.stdout.write(
             self.style.SUCCESS(_("Backup written to %(path)s (%(counts)s).") % {"path": destination, "counts": counts})
         )

@@ -3,9 +3,12 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from articles.backups import BackupError, read_backup
+from articles.backups import BackupError, describe_counts, read_backup
 
 
 class Command(BaseCommand):
@@ -19,9 +22,8 @@ class Command(BaseCommand):
             manifest = read_backup(Path(path))
         except BackupError as failure:
             raise CommandError(str(failure)) from None
-        counts = ", ".join(f"{count} {kind}" for kind, count in manifest["counts"].items())
-        self.stdout.write(
-            self.style.SUCCESS(
-                _("Restored the backup of %(date)s (%(counts)s).") % {"date": manifest["created_at"], "counts": counts}
-            )
-        )
+        made = parse_datetime(manifest.get("created_at", ""))
+        date = date_format(timezone.localtime(made), "DATETIME_FORMAT") if made else "?"
+        counts = describe_counts(manifest["counts"])
+        message = _("Restored the backup of %(date)s (%(counts)s).") % {"date": date, "counts": counts}
+        self.stdout.write(self.style.SUCCESS(message))
