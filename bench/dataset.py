@@ -1,6 +1,7 @@
 """The benchmark's archive, built with bulk inserts: ten years of stories, reporters, tags, photos and comments.
 
-Sizes (stories / comments): full 100,000 / 1,000,000; small 1,000 / 10,000; smoke 200 / 2,000.
+Sizes (stories / comments): full 100,000 / 1,000,000; medium 10,000 / 100,000 (bench/restore.py);
+small 1,000 / 10,000; smoke 200 / 2,000.
 A few hot stories hold thousands of comments; the rest are spread over the archive.
 """
 
@@ -9,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 
 SIZES = {
     "full": {"stories": 100_000, "comments": 1_000_000, "hot_comments": 3_000},
+    "medium": {"stories": 10_000, "comments": 100_000, "hot_comments": 3_000},
     "small": {"stories": 1_000, "comments": 10_000, "hot_comments": 1_000},
     "smoke": {"stories": 200, "comments": 2_000, "hot_comments": 300},
 }

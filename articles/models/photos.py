@@ -178,7 +178,9 @@ class StoryPhoto(models.Model):
 
 @receiver(post_save, sender=StoryPhoto)
 @receiver(post_delete, sender=StoryPhoto)
-def keep_lead_photo(sender, instance, **kwargs):
+def keep_lead_photo(sender, instance, raw=False, **kwargs):
+    if raw:
+        return  # a loaded story has its lead photo in its own row already
     refresh_lead_photos([instance.article_id])
 
 
