@@ -179,6 +179,31 @@ def test_a_server_error_shows_no_traceback_and_logs_the_request_id(settings, cap
     assert "hunter2" in record.exc_text or "hunter2" in str(record.exc_info[1])
 
 
+@pytest.mark.urls("tests.error_urls")
+@pytest.mark.parametrize(
+    ("path", "language", "says"),
+    [
+        ("/database-away/", "ko", "KT 뉴스를 잠시 이용할 수 없습니다"),
+        ("/en/database-away/", "en", "briefly unavailable"),
+    ],
+)
+def test_a_database_that_does_not_answer_gets_a_503_in_the_readers_language(settings, path, language, says):
+    settings.DEBUG = False
+    response = Client(raise_request_exception=False).get(path)
+
+    page = response.content.decode()
+    assert (response.status_code, response["Retry-After"]) == (503, "30")
+    assert f'<html lang="{language}">' in page
+    assert says in page
+    assert "5432" not in page
+
+
+@pytest.mark.urls("tests.error_urls")
+def test_a_missing_table_is_a_bug_not_an_outage(settings):
+    settings.DEBUG = False
+    assert Client(raise_request_exception=False).get("/missing-table/").status_code == 500
+
+
 # Sign-in lockouts
 
 
