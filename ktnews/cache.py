@@ -27,7 +27,7 @@ import tempfile
 import threading
 import time
 import zlib
-from contextlib import suppress
+from contextlib import nullcontext, suppress
 from functools import partial
 
 from django.core.cache import cache, caches
@@ -129,8 +129,9 @@ class Epoch:
 
     @staticmethod
     def _query(sql) -> int | None:
-        # A savepoint: a failure must not break the transaction of whatever change is being made.
-        with transaction.atomic(), connection.cursor() as cursor:
+        # Inside a change's transaction, a savepoint: a failure must not break it. Outside, no transaction of
+        # its own: on SQLite that would BEGIN IMMEDIATE and wait for the write lock just to read a number.
+        with transaction.atomic() if connection.in_atomic_block else nullcontext(), connection.cursor() as cursor:
             cursor.execute(sql)
             return cursor.fetchone()[0] if cursor.description else None
 
