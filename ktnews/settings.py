@@ -260,7 +260,6 @@ if env_bool("DJANGO_BEHIND_TLS_PROXY", default=False):
 TRUSTED_PROXY_COUNT = env_int("KTNEWS_TRUSTED_PROXIES", 0)
 # The addresses our proxies connect from (gunicorn reads the same variable for X-Forwarded-Proto).
 TRUSTED_PROXY_IPS = env_list("KTNEWS_PROXY_IPS", ["127.0.0.1"])
-RATELIMIT_IP_META_KEY = "ktnews.client_ip.client_ip"
 
 # Nothing on the site needs the camera, the microphone, the reader's position or payments.
 PERMISSIONS_POLICY = {
@@ -322,12 +321,13 @@ SOCIALACCOUNT_PROVIDERS = {
     "google": {"SCOPE": ["profile", "email"], "AUTH_PARAMS": {"access_type": "online"}},
 }
 
-# Comments: flood control per reader, and an optional closing time after publication.
+# Comments: flood control per reader and per address (ktnews/rate_limits.py), and an optional closing
+# time after publication. An address's limits are for many accounts posting from one place; a campus
+# behind one NAT address shares them, hence far above one reader's.
 COMMENTS_PER_MINUTE = env_int("KTNEWS_COMMENTS_PER_MINUTE", 3)
 COMMENTS_PER_DAY = env_int("KTNEWS_COMMENTS_PER_DAY", 50)
-# When the shared cache cannot count, django-ratelimit says so (instead of refusing everyone) and the limits
-# are counted from the reader's own comments (articles/views/comments.py).
-RATELIMIT_FAIL_OPEN = True
+COMMENTS_PER_ADDRESS_PER_MINUTE = env_int("KTNEWS_COMMENTS_PER_ADDRESS_PER_MINUTE", 20)
+COMMENTS_PER_ADDRESS_PER_HOUR = env_int("KTNEWS_COMMENTS_PER_ADDRESS_PER_HOUR", 200)
 COMMENTS_CLOSE_AFTER_DAYS = env_int("KTNEWS_COMMENTS_CLOSE_AFTER_DAYS", 0)  # 0: never
 COMMENTS_EDIT_WINDOW_SECONDS = env_int("KTNEWS_COMMENTS_EDIT_WINDOW_SECONDS", 60)
 # Photo uploads: larger files, or more pixels (however small the file), are refused.

@@ -1,7 +1,5 @@
 """Readers' comments: posting, replying, recommending, reading more, editing, deleting for good, reporting."""
 
-from datetime import timedelta
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -10,10 +8,8 @@ from django.db.models import Q
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
-from django_ratelimit.core import get_usage
 
 from articles.comment_text import MAX_COMMENT_LENGTH, comment_length
 from articles.comment_threads import (
@@ -30,6 +26,7 @@ from articles.page_cache import READERS, anonymous_page_cache, story_comments
 from articles.pagination import cursor_in_address, cursor_of
 from articles.views import safe_next_url
 from articles.views.stories import may_post_comments, render_story, thread_list_context
+from ktnews.rate_limits import Limit, client_network
 
 
 @require_POST
@@ -69,24 +66,44 @@ def post_comment(request, form) -> int | None:
 
 
 def flood_limit_reached(request) -> str | None:
-    """A message when the reader has posted too much, counted in the site's shared cache, or, while it does
-    not answer (RATELIMIT_FAIL_OPEN lets get_usage say so), from the reader's own recent comments."""
-    limits = (
-        ("comments-minute", settings.COMMENTS_PER_MINUTE, 60,
-         _("You can post %(count)d comments a minute. Please wait a moment and try again.")),
-        ("comments-day", settings.COMMENTS_PER_DAY, 24 * 60 * 60,
-         _("You have reached today's limit of %(count)d comments. You can comment again tomorrow.")),
-    )  # fmt: skip
-    for group, limit, seconds, message in limits:
-        usage = get_usage(request, group=group, key="user", rate=(limit, seconds), method="POST", increment=True)
-        if usage is None:
-            since = timezone.now() - timedelta(seconds=seconds)
-            reached = Comment.objects.filter(author=request.user, created_at__gte=since).count() >= limit
-        else:
-            reached = usage["should_limit"]
-        if reached:
-            return message % {"count": limit}
+    """A message when the reader, or everyone at the reader's address together, has posted too much.
+
+    The reader's own limits are counted first, so that a reader refused by them uses up none of the
+    address's allowance (which a whole campus behind one address shares). While the shared cache does
+    not answer, the reader's limits are counted from their own recent comments, the address's in each
+    process (ktnews.rate_limits)."""
+    reader = str(request.user.pk)
+
+    def recent_comments(since) -> int:
+        return Comment.objects.filter(author=request.user, created_at__gte=since).count()
+
+    for limit, message in reader_comment_limits():
+        if limit.exceeded_by_hit(reader, recount=recent_comments):
+            return message % {"count": limit.count}
+    address = client_network(request)
+    for limit, message in address_comment_limits():
+        if limit.exceeded_by_hit(address):
+            return message % {"count": limit.count}
     return None
+
+
+def reader_comment_limits() -> list[tuple[Limit, str]]:
+    return [
+        (Limit("comments-reader-minute", settings.COMMENTS_PER_MINUTE, 60),
+         _("You can post %(count)d comments a minute. Please wait a moment and try again.")),
+        (Limit("comments-reader-day", settings.COMMENTS_PER_DAY, 24 * 60 * 60),
+         _("You have reached today's limit of %(count)d comments. You can comment again tomorrow.")),
+    ]  # fmt: skip
+
+
+def address_comment_limits() -> list[tuple[Limit, str]]:
+    return [
+        (Limit("comments-address-minute", settings.COMMENTS_PER_ADDRESS_PER_MINUTE, 60),
+         _("Many comments have come from your network in the last minute (at most %(count)d). "
+           "Please wait a moment and try again.")),
+        (Limit("comments-address-hour", settings.COMMENTS_PER_ADDRESS_PER_HOUR, 60 * 60),
+         _("Your network has reached its limit of %(count)d comments an hour. Please try again later.")),
+    ]  # fmt: skip
 
 
 #: The parameters of the "more comments" address; ``fragment`` asks for the list alone (the script's request).
