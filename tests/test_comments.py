@@ -1,5 +1,6 @@
 """Readers' comments through their real URLs: who may post, what counts, what is shown, what is deleted."""
 
+import unicodedata
 from datetime import timedelta
 
 import pytest
@@ -157,6 +158,55 @@ def test_nul_bytes_are_refused_without_an_error_page(commenter_client, story):
 
     assert response.status_code == 400
     assert not Comment.objects.exists()
+
+
+# Zalgo text: combining marks capped per character
+
+ZALGO = "H\u0336\u0353\u0324\u0347\u0301\u030a\u0300\u0489\u035c\u0361" * 1 + "e" + "\u0315\u0316\u0317" * 9 + "llo"
+
+
+def test_a_zalgo_comment_keeps_three_marks_on_each_letter(commenter_client, commenter, story):
+    assert post(commenter_client, story, ZALGO * 3).status_code == 302
+
+    body = Comment.objects.get().body
+    assert len(body) == 3 * (1 + 3 + 1 + 3 + 3)
+    assert "".join(character for character in body if not unicodedata.combining(character)) == "Hello" * 3
+    assert body.startswith("H\u0336\u0353\u0324e")  # the first marks in NFC's canonical order
+
+
+def test_a_rewrite_is_capped_too(commenter_client, commenter, story):
+    comment = Comment.objects.create(article=story, author=commenter, body="처음 쓴 댓글")
+
+    assert commenter_client.post(f"/comments/{comment.pk}/edit/", {"body": ZALGO}).status_code == 302
+    comment.refresh_from_db()
+    assert comment.body == normalize_comment(ZALGO)
+    assert len(comment.body) == 11
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Việt Nam, Hà Nội, Thừa Thiên Huế",  # precomposed: no marks left after NFC
+        "Vie\u0323\u0302t Nam",  # decomposed: NFC composes it back
+        "ở, ự, ẫ, ặ in NFD: o\u031b\u0309 u\u031b\u0323",
+        "café, naïve, Zoë, São Paulo, Ångström, Dvořák",
+        "\u1112\u1161\u11ab\u1100\u1173\u11af",  # conjoining jamo: letters, composed to 한글
+        "\u1100\u119e\u11af \u1112\u119e\u11ab\uae00",  # old Hangul (아래아) that NFC cannot compose
+        "\u302e\ud6c8\u302f\ubbfc\uc815\uc74c",  # Middle Korean tone marks: spacing, kept
+        "ㅅㅣㅂㅏㄹ ㄱㅅ ㅋㅋㅋ 감사합니다 👍🏽 1️⃣ 👨\u200d👩\u200d👧",
+        "กี่ ที่ นี่",  # Thai: a vowel and a tone mark on one consonant
+        "مُدَرِّسَة",  # Arabic: shadda with a vowel
+    ],
+)
+def test_korean_accents_and_other_scripts_keep_every_mark(commenter_client, story, text):
+    assert post(commenter_client, story, text).status_code == 302
+    assert Comment.objects.get().body == unicodedata.normalize("NFC", text)
+
+
+def test_joiners_between_marks_do_not_make_room_for_more():
+    stacked = "e" + "\u200d\u0301" * 10
+
+    assert normalize_comment(stacked) == "e" + "\u200d\u0301" * 3 + "\u200d" * 7
 
 
 # Shown as plain text

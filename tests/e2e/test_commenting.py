@@ -104,6 +104,9 @@ TRICKY_TEXTS = [
     "\uf900\u2126\u212b",  # compatibility and singleton characters NFC maps to others
     "مرحبا שלום hello",
     "x" * 401,
+    "Z\u0336\u0353\u0324\u0347\u0301\u030a\u0300\u0489\u035c\u0361a\u0315\u0316\u0317\u0318\u0319lgo",  # Zalgo
+    "e" + "\u200d\u0301" * 10 + " 1\ufe0f\u20e3\u20dd\u20dd",  # joiners between marks, a keycap enclosed more
+    "Vie\u0323\u0302t Nam, Vi\u1ec7t Nam, \u1100\u119e\u11af, \u302e\ud6c8",  # accents, old Hangul, tone marks
 ]
 
 
@@ -355,6 +358,34 @@ def test_long_comments_and_nicknames_fit_a_360px_phone(open_signed_in_page, othe
         scroll_width, inner_width = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
         assert scroll_width <= inner_width, f"{address} is {scroll_width}px wide on a {inner_width}px screen"
         expect(page.locator(".account-menu__me")).to_be_in_viewport()
+
+
+def test_a_zalgo_comment_draws_nothing_over_its_neighbours_on_a_360px_phone(
+    open_reader_page, commenter, other_commenter, story
+):
+    """Stored before marks were capped (so not through the form): dozens of marks on each letter. Each neighbour
+    looks the same, pixel for pixel, with the Zalgo text shown and hidden; and, so that the test can fail, it
+    does not once the text is let out of its box (given a font that stacks marks, as Noto Sans does)."""
+    now = timezone.now().replace(microsecond=123_457)
+    zalgo = "".join(letter + "\u030d\u030e\u0304\u0305\u0311\u0316\u0317\u0318\u0319" * 6 for letter in "Zalgo!")
+    thread = ((3, commenter, "위 댓글입니다"), (2, other_commenter, zalgo), (1, commenter, "아래 댓글"))
+    for age, author, body in thread:
+        Comment.objects.create(article=story, author=author, body=body, created_at=now - timedelta(minutes=age))
+    page = open_reader_page(viewport={"width": 360, "height": 740}, is_mobile=True)
+    page.goto(url_of(story))
+    comments = page.locator("#comments .comment-list > .comment")
+    expect(comments).to_have_count(3)
+    zalgo_text = comments.nth(1).locator(".comment__body")
+    zalgo_text.scroll_into_view_if_needed()
+
+    def neighbours_with(style: str) -> list[bytes]:
+        zalgo_text.evaluate("(element, style) => { element.style.cssText = style; }", style)
+        return [comments.nth(n).screenshot(animations="disabled") for n in (0, 2)]
+
+    hidden, shown, let_out = (neighbours_with(style) for style in ("visibility: hidden", "", "overflow: visible"))
+
+    assert let_out != hidden, "this machine's fonts do not stack combining marks: apt-get install fonts-noto-core"
+    assert [a == b for a, b in zip(shown, hidden, strict=True)] == [True, True], "drawn over a neighbour"
 
 
 def test_the_edit_page_counts_down_the_time_left_and_says_when_it_is_up(

@@ -9,6 +9,10 @@ export const STRIPPED = new RegExp(
 const SPACE = "[ \\t\\n\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]";
 const EDGE_SPACE = new RegExp(`^${SPACE}+|${SPACE}+$`, "g");
 const INVISIBLE_ONLY = new RegExp("^[ \\t\\n\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\u200c\\u200d]*$");
+// Combining marks kept on one character; more ("Zalgo" text) would draw over the comments around it.
+export const MAX_MARKS_PER_CHARACTER = 3;
+const STACKING_MARK = /^[\p{Mn}\p{Me}]$/u;
+const FORMAT = /^\p{Cf}$/u;
 
 /** The text as the server stores and counts it. */
 export function normalizeComment(text) {
@@ -16,7 +20,24 @@ export function normalizeComment(text) {
   normalized = normalized.replace(/\r\n/g, "\n").replace(/\r/g, "\n");
   normalized = normalized.replace(STRIPPED, "");
   normalized = normalized.replace(EDGE_SPACE, "");
+  normalized = capMarks(normalized);
   return INVISIBLE_ONLY.test(normalized) ? "" : normalized;
+}
+
+/** The text with at most MAX_MARKS_PER_CHARACTER combining marks on each character (the first ones kept). */
+export function capMarks(text) {
+  const kept = [];
+  let marks = 0;
+  for (const character of text) {
+    if (STACKING_MARK.test(character)) {
+      marks += 1;
+      if (marks > MAX_MARKS_PER_CHARACTER) continue;
+    } else if (!FORMAT.test(character)) {
+      marks = 0;
+    }
+    kept.push(character);
+  }
+  return kept.join("");
 }
 
 /** Characters as readers count them: Unicode code points, not UTF-16 units. */
