@@ -8,6 +8,7 @@ import pytest
 import redis
 import time_machine
 from django.core.cache import caches
+from django.db import connections
 from django.test import Client, RequestFactory
 from django.utils import timezone
 
@@ -196,6 +197,7 @@ def test_counters_on_redis_are_shared_by_every_client_and_admit_exactly_the_limi
         results.append(limit.exceeded_by_hit(CAMPUS))
         for pool in caches["default"]._cache._pools.values():  # this thread's connections, as a server's at exit
             pool.disconnect()
+        connections.close_all()  # the epoch is read from the database
 
     threads = [threading.Thread(target=reader) for _ in range(12)]
     for thread in threads:
