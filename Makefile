@@ -62,11 +62,12 @@ check-messages: $(VENV)/.dev-installed
 	$(BIN)/python .ci/check_messages.py
 
 # Browser tests need Chromium: Debian's package where we can install it, else Playwright's own build.
+# Noto: the browser tests need a font that stacks combining marks (DejaVu does not; see the Zalgo test).
 chromium: $(VENV)/.dev-installed
-	@if [ -x /usr/bin/chromium ] || command -v chromium >/dev/null 2>&1; then :; \
+	@if [ -x /usr/bin/chromium ] && [ -d /usr/share/fonts/truetype/noto ]; then :; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-		echo "Installing Debian's chromium for the browser tests..."; \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+		echo "Installing Debian's chromium and Noto fonts for the browser tests..."; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-core >/dev/null; \
 	else \
 		$(BIN)/playwright install chromium; \
 	fi
