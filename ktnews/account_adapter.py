@@ -15,24 +15,19 @@ from urllib.parse import urlsplit
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.models import EmailAddress
 from django import forms
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import get_connection
+from django.utils.translation import gettext as _
 
-from ktnews.accounts import canonical_email
 from ktnews.client_ip import client_ip
 from ktnews.signin_guard import refusal
+from ktnews.spelling import canonical_email, folded
 
 logger = logging.getLogger(__name__)
 
 
 class MailNotSent(Exception):
     """The mail server did not take a message (refused, unreachable, timed out)."""
-
-
-def served_over_https(request) -> bool:
-    """This request came over HTTPS, or the site sends every request there (a plain-HTTP page is a downgrade)."""
-    return request.is_secure() or settings.SECURE_SSL_REDIRECT
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -44,12 +39,21 @@ class AccountAdapter(DefaultAccountAdapter):
             raise forms.ValidationError(message, code="signin_paused")
 
     def is_safe_url(self, url: str) -> bool:
-        if url and served_over_https(self.request) and urlsplit(url.strip()).scheme.lower() == "http":
+        # A page served over HTTPS never sends the reader on to plain HTTP, even on this host.
+        if url and self.request.is_secure() and urlsplit(url.strip()).scheme.lower() == "http":
             return False
         return super().is_safe_url(url)
 
     def clean_email(self, email: str) -> str:
-        return canonical_email(super().clean_email(email))
+        email = super().clean_email(email)
+        if folded(email.upper()) != folded(email):
+            # U+0131 (dotless i) is a letter of its own, yet upper-cases to I: databases that compare in upper
+            # case (PostgreSQL's iexact) would take it for another reader's address.
+            raise forms.ValidationError(
+                _("Please type this address in plain Latin letters: some of its letters pass for others."),
+                code="look_alike_email",
+            )
+        return canonical_email(email)
 
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
         try:

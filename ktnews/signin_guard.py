@@ -26,9 +26,10 @@ from django.core.cache import cache
 from django.dispatch import receiver
 from django.utils.translation import gettext as _
 
-from ktnews.accounts import accounts_named, canonical_email, folded
+from ktnews.accounts import accounts_named
 from ktnews.cache import counting_cache
 from ktnews.client_ip import client_ip
+from ktnews.spelling import canonical_email, folded
 
 IDENTIFYING_FIELDS = ("username", "email", "login")
 #: An address the account signed in from stays exempt from the account's pause this long.

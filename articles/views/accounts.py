@@ -19,7 +19,7 @@ from articles.models import Comment, ReaderProfile
 from articles.pagination import keyset_page
 from articles.views import safe_next_url
 from ktnews.account_adapter import MailNotSent, reach_mail_server
-from ktnews.accounts import canonical_email
+from ktnews.spelling import canonical_email
 
 
 def mail_not_sent(view, form):
@@ -49,6 +49,17 @@ class SignupView(allauth_views.SignupView):
                 return super().form_valid(form)
         except MailNotSent:
             clear_login(self.request)  # the sign-in waiting for verification was of the account rolled back
+            return mail_not_sent(self, form)
+
+
+class LoginView(allauth_views.LoginView):
+    """allauth's sign-in: an account not verified yet gets its verification mail again, or the message."""
+
+    def form_valid(self, form):
+        try:
+            return super().form_valid(form)
+        except MailNotSent:
+            clear_login(self.request)
             return mail_not_sent(self, form)
 
 
