@@ -14,8 +14,10 @@ from urllib.parse import urlsplit
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.models import EmailAddress
+from allauth.core.internal.ratelimit import get_cache_key, get_rates
 from django import forms
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.core.mail import get_connection
 from django.utils.translation import gettext as _
 
@@ -60,6 +62,7 @@ class AccountAdapter(DefaultAccountAdapter):
             super().send_mail(template_prefix, email, context)
         except OSError as error:  # smtplib's errors are OSErrors, as are a refused or timed-out connection
             logger.warning("The mail server did not take %s: %s", template_prefix, error)
+            forget_verification_mail(self.request, email)
             raise MailNotSent from error
 
     def send_password_reset_mail(self, user, email: str, context: dict) -> None:
@@ -69,6 +72,14 @@ class AccountAdapter(DefaultAccountAdapter):
     def send_account_already_exists_mail(self, email: str) -> None:
         if stored := address_on_record(email):
             super().send_account_already_exists_mail(stored)
+
+
+def forget_verification_mail(request, email: str) -> None:
+    """allauth sends one verification mail per address every few minutes and skips the rest silently: one that
+    never left must not count, or the reader's next sign-up would make the account and send nothing."""
+    for rate in get_rates(app="allauth.account", action="confirm_email"):
+        key = get_cache_key(request, app="allauth.account", action="confirm_email", rate=rate, key=email.lower())
+        cache.delete(key)
 
 
 def reach_mail_server() -> None:

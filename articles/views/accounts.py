@@ -14,6 +14,7 @@ from django.utils.crypto import get_random_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from articles.account_forms import LoginForm
 from articles.forms import NicknameForm
 from articles.models import Comment, ReaderProfile
 from articles.pagination import keyset_page
@@ -53,7 +54,10 @@ class SignupView(allauth_views.SignupView):
 
 
 class LoginView(allauth_views.LoginView):
-    """allauth's sign-in: an account not verified yet gets its verification mail again, or the message."""
+    """allauth's sign-in: an address in its one spelling, and for an account not verified yet its
+    verification mail again, or the message that it cannot go now."""
+
+    form_class = LoginForm
 
     def form_valid(self, form):
         try:
