@@ -3,7 +3,7 @@
 - The reader's address is the one ktnews.client_ip trusts, so allauth's own rate limits (sign-in, sign-up,
   password reset per address) count readers, not the proxy in front of every one of them.
 - Sign-in meets the guard the admin's does (ktnews.signin_guard).
-- Addresses are kept in one spelling (ktnews.accounts.canonical_email), and mail about an account goes
+- Addresses are kept in one spelling (ktnews.spelling.canonical_email), and mail about an account goes
   only to the address the account has stored, never to the spelling someone typed.
 - Mail that cannot be sent is a MailNotSent the views answer with a message, not a server error.
 - A redirect after sign-in never leaves HTTPS for plain HTTP.
@@ -19,6 +19,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.core.mail import get_connection
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from ktnews.client_ip import client_ip
@@ -41,10 +42,12 @@ class AccountAdapter(DefaultAccountAdapter):
             raise forms.ValidationError(message, code="signin_paused")
 
     def is_safe_url(self, url: str) -> bool:
-        # A page served over HTTPS never sends the reader on to plain HTTP, even on this host.
-        if url and self.request.is_secure() and urlsplit(url.strip()).scheme.lower() == "http":
+        if not super().is_safe_url(url):
             return False
-        return super().is_safe_url(url)
+        # A page served over HTTPS never sends the reader on to plain HTTP, even on this host (the host was
+        # checked above; Django's own parsing decides the scheme).
+        host = {urlsplit(url).netloc}
+        return not self.request.is_secure() or url_has_allowed_host_and_scheme(url, host, require_https=True)
 
     def clean_email(self, email: str) -> str:
         email = super().clean_email(email)

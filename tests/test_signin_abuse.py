@@ -250,34 +250,6 @@ def test_a_dotless_i_that_upper_cases_to_another_readers_address_is_refused(clie
     assert mail.outbox == []
 
 
-# Nicknames
-
-
-@pytest.mark.parametrize("nickname", ["ｅｄｉｔｏｒ", "ＥＤＩＴＯＲ", "𝐞𝐝𝐢𝐭𝐨𝐫", "ｋｔ　ｎｅｗｓ"])
-def test_a_look_alike_of_a_reserved_nickname_is_reserved(client, nickname):
-    page = sign_up(client, "new@example.com", nickname).content.decode()
-
-    assert "reserved" in page
-    assert not User.objects.exists()
-
-
-def test_a_look_alike_of_a_taken_nickname_is_taken_on_sign_up_and_on_the_account_page(client):
-    make_commenter("first", "CampusCat")
-    changer = make_commenter("second", "다른이름")
-
-    assert "already taken" in sign_up(client, "new@example.com", "ｃａｍｐｕｓｃａｔ").content.decode()
-    other = Client()
-    other.force_login(changer)
-    assert "already taken" in other.post("/en/accounts/profile/", {"nickname": "ＣａｍｐｕｓＣａｔ"}).content.decode()
-    assert ReaderProfile.objects.get(user=changer).nickname == "다른이름"
-
-
-def test_hangul_letters_typed_alone_stay_as_typed(client):
-    assert sign_up(client, "new@example.com", "ㅋㅋ웃음").status_code == 302
-
-    assert ReaderProfile.objects.get().nickname == "ㅋㅋ웃음"
-
-
 # No downgrade to plain HTTP
 
 
