@@ -11,6 +11,7 @@ password whether or not the account exists, so the answer's timing tells nobody 
 from allauth.account.auth_backends import AuthenticationBackend
 from allauth.account.internal.userkit import filter_users_by_email
 from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
 
 from ktnews.spelling import canonical_email, folded
 
@@ -35,6 +36,14 @@ class AccountBackend(AuthenticationBackend):
     Django's ModelBackend next to allauth's checked a password up to three times for a known address and
     twice for an unknown one: a failed sign-in answered about a hash's time (300 ms) sooner for nobody.
     """
+
+    def authenticate(self, request, **credentials):
+        user = super().authenticate(request, **credentials)
+        if user is None and credentials.get("password"):
+            # The answer for a password: the backends listed after this one (they keep sessions signed in
+            # before it came) must not check it again, or an existing account would cost more checks.
+            raise PermissionDenied
+        return user
 
     def _authenticate(self, request, **credentials):
         password = credentials.get("password") or ""

@@ -291,8 +291,13 @@ CONTENT_SECURITY_POLICY = {
 
 # Readers: django-allauth accounts (username, email, password; verified email),
 # and Kakao, Naver and Google once an editor adds their keys in the admin.
-# One backend for readers and the newsroom: one lookup and one password check per sign-in (ktnews/accounts.py).
-AUTHENTICATION_BACKENDS = ["ktnews.accounts.AccountBackend"]
+# One backend checks passwords, for readers and the newsroom: one lookup and one password check per sign-in
+# (ktnews/accounts.py). The two after it only keep sessions signed in through them, before it, signed in.
+AUTHENTICATION_BACKENDS = [
+    "ktnews.accounts.AccountBackend",
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "articles:home"
 ACCOUNT_LOGOUT_REDIRECT_URL = "articles:home"

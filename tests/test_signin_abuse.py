@@ -117,6 +117,16 @@ def test_a_name_nobody_has_is_counted_the_same_way(client, settings):
     assert PAUSED in sign_in(client, "ghost@example.com", "guess").content.decode()
 
 
+@pytest.mark.parametrize(
+    "backend", ["django.contrib.auth.backends.ModelBackend", "allauth.account.auth_backends.AuthenticationBackend"]
+)
+def test_readers_signed_in_before_the_one_backend_stay_signed_in(backend):
+    client = Client()
+    client.force_login(make_commenter("jisoo"), backend=backend)
+
+    assert client.get("/accounts/profile/").status_code == 200
+
+
 # No telling who has an account by the time the answer takes
 
 
