@@ -290,7 +290,10 @@ CONTENT_SECURITY_POLICY = {
 
 # Readers: django-allauth accounts (username, email, password; verified email),
 # and Kakao, Naver and Google once an editor adds their keys in the admin.
+# One backend checks passwords, for readers and the newsroom: one lookup and one password check per sign-in
+# (ktnews/accounts.py). The two after it only keep sessions signed in through them, before it, signed in.
 AUTHENTICATION_BACKENDS = [
+    "ktnews.accounts.AccountBackend",
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
@@ -305,8 +308,10 @@ ACCOUNT_SIGNUP_FORM_CLASS = "articles.forms.NicknameSignupForm"
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_PREVENT_ENUMERATION = True
+# A password reset for an address nobody has sends nothing: mail to strangers' mailboxes is ours to avoid.
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
 # Failed sign-ins are counted by ktnews.signin_guard, for readers and the admin alike.
-ACCOUNT_ADAPTER = "ktnews.signin_guard.AccountAdapter"
+ACCOUNT_ADAPTER = "ktnews.account_adapter.AccountAdapter"
 ACCOUNT_RATE_LIMITS = {"login_failed": None}
 SIGNIN_FAILURES_PER_ACCOUNT = env_int("KTNEWS_SIGNIN_FAILURES_PER_ACCOUNT", 5)
 SIGNIN_FAILURES_PER_ADDRESS = env_int("KTNEWS_SIGNIN_FAILURES_PER_ADDRESS", 30)

@@ -1,21 +1,22 @@
 """Refusing password guessing, for readers' sign-in and the newsroom's admin alike.
 
 Both ways in check before any password is looked at: readers' sign-in through
-django-allauth's adapter, the newsroom's through the admin's login form. Failures
-are counted in the shared cache (while it does not answer, in each process: see
-``counting_cache``) per account (the name or email typed,
-whether or not such an account exists, so a refusal tells nothing about who has
-one) and per address. Past the limit, sign-in is refused for the rest of a fixed
-window: more attempts do not make it longer; an address the account has signed in
-from before is exempt from the account's pause (so an attacker elsewhere cannot keep
-a reporter out of the newsroom), and resetting the password by email lifts the
-account's pause at once. IPv6 addresses count by /64.
+django-allauth's adapter (ktnews.account_adapter), the newsroom's through the
+admin's login form. Failures are counted in the shared cache (while it does not
+answer, in each process: see ``counting_cache``) per account (its username, its
+address and their look-alike spellings are one account, see ktnews.accounts; a
+name nobody has is counted as typed, folded, so a refusal tells nothing about who
+has one) and per address. Past the limit, sign-in is refused for the rest of a
+fixed window: more attempts do not make it longer; an address the account has
+signed in from before is exempt from the account's pause (so an attacker elsewhere
+cannot keep a reporter out of the newsroom), and resetting the password by email
+lifts the account's pause at once. IPv6 addresses count by /64.
 Addresses get a larger allowance than accounts: a whole campus may share one.
 """
 
+from hashlib import sha256
 from ipaddress import ip_address, ip_network
 
-from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.signals import password_reset
 from django import forms
 from django.conf import settings
@@ -25,8 +26,10 @@ from django.core.cache import cache
 from django.dispatch import receiver
 from django.utils.translation import gettext as _
 
+from ktnews.accounts import accounts_named
 from ktnews.cache import counting_cache
 from ktnews.client_ip import client_ip
+from ktnews.spelling import canonical_email, folded
 
 IDENTIFYING_FIELDS = ("username", "email", "login")
 #: An address the account signed in from stays exempt from the account's pause this long.
@@ -34,8 +37,18 @@ KNOWN_ADDRESS_DAYS = 90
 
 
 def _account(credentials) -> str:
-    typed = next((credentials.get(field) for field in IDENTIFYING_FIELDS if credentials.get(field)), "")
-    return str(typed).strip().casefold()
+    """The account the name typed means (one count for its username and address), or the name as folded."""
+    typed = str(next((credentials.get(field) for field in IDENTIFYING_FIELDS if credentials.get(field)), ""))
+    if accounts := accounts_named(typed):
+        return _account_of(accounts[0])
+    if not typed.strip():
+        return ""
+    name = canonical_email(typed) if "@" in typed else folded(typed.strip())
+    return "name:" + sha256(name.encode()).hexdigest()  # a key of one length, whatever was typed
+
+
+def _account_of(user) -> str:
+    return f"user:{user.pk}"
 
 
 def _address(request) -> str:
@@ -48,9 +61,9 @@ def _address(request) -> str:
     return str(ip_network(f"{parsed}/64", strict=False)) if parsed.version == 6 else str(parsed)
 
 
-def _keys(request, credentials) -> dict[str, str]:
+def _keys(request, account: str) -> dict[str, str]:
     keys = {"address": f"signin-failures:address:{_address(request)}"}
-    if account := _account(credentials):
+    if account:
         keys["account"] = f"signin-failures:account:{account}"
     return keys
 
@@ -67,8 +80,9 @@ def refusal(request, credentials) -> str | None:
     """The message for a sign-in refused without looking at the password, or None."""
     if request is None:
         return None
-    keys = _keys(request, credentials)
-    if "account" in keys and cache.get(_known_key(_account(credentials), _address(request))):
+    account = _account(credentials)
+    keys = _keys(request, account)
+    if account and cache.get(_known_key(account, _address(request))):
         # Signed in from here before: others' failures on this account do not keep its owner out.
         del keys["account"]
     counts = counting_cache().get_many(list(keys.values()))
@@ -89,7 +103,7 @@ def count_failure(sender, credentials, request=None, **kwargs):
         return
     window = settings.SIGNIN_LOCKOUT_MINUTES * 60
     counts = counting_cache()
-    for key in _keys(request, credentials).values():
+    for key in _keys(request, _account(credentials)).values():
         counts.add(key, 0, timeout=window)  # the window starts at the first failure and stays fixed
         try:
             counts.incr(key)
@@ -102,31 +116,17 @@ def forget_account_failures(sender, request, user, **kwargs):
     """The right password ends the account's count (not the address's), and makes this address known."""
     clear_account(user)
     if request is not None:
-        address = _address(request)
-        for name in _names(user):
-            cache.set(_known_key(name, address), True, timeout=KNOWN_ADDRESS_DAYS * 24 * 60 * 60)
-
-
-def _names(user) -> set[str]:
-    """Every name the account signs in with, as the guard counts them."""
-    return {name.strip().casefold() for name in (user.get_username(), getattr(user, "email", "")) if name}
+        known = _known_key(_account_of(user), _address(request))
+        cache.set(known, True, timeout=KNOWN_ADDRESS_DAYS * 24 * 60 * 60)
 
 
 def clear_account(user) -> None:
-    """Lift the lock of every name the account signs in with (after a password reset, too)."""
-    keys = [f"signin-failures:account:{name}" for name in _names(user)]
+    """Lift the account's lock (after a password reset, too)."""
+    keys = [f"signin-failures:account:{_account_of(user)}"]
     # Both: a reset made while Redis is down must not leave its pause waiting for when it answers again.
     cache.delete_many(keys)
     if (counts := counting_cache()) is not cache:
         counts.delete_many(keys)
-
-
-class AccountAdapter(DefaultAccountAdapter):
-    """Readers' sign-in (django-allauth) meets the same guard as the admin's, with its message."""
-
-    def pre_authenticate(self, request, **credentials):
-        if message := refusal(request, credentials):
-            raise forms.ValidationError(message, code="signin_paused")
 
 
 class AdminAuthenticationForm(admin_forms.AdminAuthenticationForm):

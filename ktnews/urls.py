@@ -33,6 +33,10 @@ urlpatterns += i18n_patterns(
     path("accounts/profile/", accounts.reader_account, name="reader_account"),
     path("accounts/delete/", accounts.delete_account, name="account_delete"),
     path("accounts/comments/", accounts.my_comments, name="my_comments"),
+    # allauth's own, answering when mail cannot be sent (articles/views/accounts.py).
+    path("accounts/login/", accounts.LoginView.as_view(), name="account_login"),
+    path("accounts/signup/", accounts.SignupView.as_view(), name="account_signup"),
+    path("accounts/password/reset/", accounts.PasswordResetView.as_view(), name="account_reset_password"),
     path("accounts/", include("allauth.urls")),
     path("", include("articles.urls")),
     prefix_default_language=False,

@@ -4,6 +4,7 @@ import pytest
 from allauth.socialaccount.models import SocialApp
 from django.contrib.auth.models import User
 from django.core import mail
+from django.test import Client
 
 from articles.models import Article, Comment, ReaderProfile
 from tests.conftest import make_article, make_commenter
@@ -153,3 +154,34 @@ def test_look_alike_spellings_meet_the_same_nickname_rules(commenter_client):
     response = commenter_client.post("/en/accounts/profile/", {"nickname": "kim  lee"})
     assert response.status_code == 200
     assert "already taken" in response.content.decode()
+
+
+def sign_up_in_english(client, nickname):
+    return client.post("/en/accounts/signup/", {
+        "email": "new@example.com", "nickname": nickname,
+        "password1": "a long enough passphrase 42", "password2": "a long enough passphrase 42",
+    })  # fmt: skip
+
+
+@pytest.mark.parametrize("nickname", ["ｅｄｉｔｏｒ", "ＥＤＩＴＯＲ", "𝐞𝐝𝐢𝐭𝐨𝐫", "ｋｔ　ｎｅｗｓ"])  # noqa: RUF001
+def test_a_full_width_or_other_look_alike_of_a_reserved_nickname_is_reserved(client, nickname):
+    assert "reserved" in sign_up_in_english(client, nickname).content.decode()
+    assert not User.objects.exists()
+
+
+def test_a_look_alike_of_a_taken_nickname_is_taken_on_sign_up_and_on_the_account_page(client):
+    make_commenter("first", "CampusCat")
+    changer = make_commenter("second", "다른이름")
+
+    assert "already taken" in sign_up_in_english(client, "ｃａｍｐｕｓｃａｔ").content.decode()  # noqa: RUF001
+    other = Client()
+    other.force_login(changer)
+    page = other.post("/en/accounts/profile/", {"nickname": "ＣａｍｐｕｓＣａｔ"}).content.decode()  # noqa: RUF001
+    assert "already taken" in page
+    assert ReaderProfile.objects.get(user=changer).nickname == "다른이름"
+
+
+def test_hangul_letters_typed_alone_stay_as_typed(client):
+    assert sign_up_in_english(client, "ㅋㅋ웃음").status_code == 302
+
+    assert ReaderProfile.objects.get().nickname == "ㅋㅋ웃음"

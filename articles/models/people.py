@@ -1,6 +1,8 @@
 """The people behind and in front of the paper: reporters on bylines, readers with nicknames."""
 
+import re
 import unicodedata
+from itertools import cycle
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -9,6 +11,8 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+
+from ktnews.spelling import folded
 
 
 class Reporter(models.Model):
@@ -61,13 +65,22 @@ nickname_format = RegexValidator(
 )
 
 
+#: Hangul letters typed on their own (ㅋㅋ): NFKC would make them jamo meant to join into syllables.
+HANGUL_LETTERS_ALONE = re.compile(r"([\u3131-\u318e\uffa0-\uffdc]+)")
+
+
 def normalize_nickname(value: str) -> str:
-    """The nickname as stored and compared: NFC, single spaces, no leading or trailing space."""
-    return unicodedata.normalize("NFC", " ".join((value or "").split()))
+    """The nickname as stored and compared: NFKC (full-width and other look-alike letters are the letters
+    they stand for, so the case-insensitive uniqueness rule sees them), single spaces, no space around."""
+    runs = HANGUL_LETTERS_ALONE.split(value or "")
+    value = "".join(
+        run if alone else unicodedata.normalize("NFKC", run) for alone, run in zip(cycle((False, True)), runs)
+    )
+    return unicodedata.normalize("NFC", " ".join(value.split()))
 
 
 def not_reserved(value: str) -> None:
-    if " ".join(value.casefold().split()) in RESERVED_NICKNAMES:
+    if " ".join(folded(value).split()) in RESERVED_NICKNAMES:
         raise ValidationError(_("This nickname is reserved for the newsroom. Please choose another."))
 
 
@@ -101,3 +114,7 @@ class ReaderProfile(models.Model):
     def save(self, *args, **kwargs):
         self.nickname = normalize_nickname(self.nickname)
         super().save(*args, **kwargs)
+
+    def clean(self):
+        # Before the uniqueness check (full_clean runs clean() first): it compares the stored spelling.
+        self.nickname = normalize_nickname(self.nickname)

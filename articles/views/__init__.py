@@ -1,13 +1,12 @@
 """The reader site's views, by what they serve: stories, comments, readers' accounts."""
 
-from django.utils.http import url_has_allowed_host_and_scheme
+from allauth.account.adapter import get_adapter
 
 
 def safe_next_url(request, fallback: str) -> str:
-    """Where to go after a form: the ``next`` the page asked for, if it stays on this site."""
+    """Where to go after a form: the ``next`` the page asked for, if it stays on this site (and on HTTPS when
+    the site is served over it). One rule with sign-in's redirects: ktnews.account_adapter decides both."""
     target = request.POST.get("next") or request.GET.get("next")
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
+    if target and get_adapter(request).is_safe_url(target):
         return target
     return fallback

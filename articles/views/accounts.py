@@ -1,17 +1,85 @@
-"""A reader's own account: the nickname on their comments, and leaving for good."""
+"""A reader's own account: signing up and resetting the password (allauth's, when mail fails), the nickname on
+their comments, and leaving for good."""
 
+from allauth.account import views as allauth_views
+from allauth.account.internal.stagekit import clear_login
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.hashers import make_password
+from django.db import transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.crypto import get_random_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from articles.account_forms import LoginForm
 from articles.forms import NicknameForm
 from articles.models import Comment, ReaderProfile
 from articles.pagination import keyset_page
 from articles.views import safe_next_url
+from ktnews.account_adapter import MailNotSent, reach_mail_server
+from ktnews.spelling import canonical_email
+
+
+def mail_not_sent(view, form):
+    """The form again, saying that nothing was sent and what to do: a 503, which tells the reader's browser
+    (and monitoring) that trying again later is the answer."""
+    form.add_error(
+        None,
+        _(
+            "We could not send you an email just now, so nothing was done. "
+            "Please try again in a few minutes; if it keeps failing, write to the newsroom."
+        ),
+    )
+    return view.render_to_response(view.get_context_data(form=form), status=503)
+
+
+class SignupView(allauth_views.SignupView):
+    """allauth's sign-up, all or nothing: an account whose verification mail did not go is not made (the
+    reader signs up again with the same address later; no half-made account blocks it or waits unverified)."""
+
+    def form_valid(self, form):
+        if form.account_already_exists:
+            # A new account's password is hashed slowly on purpose; the same cost here, so that
+            # "that address has an account" does not answer in a fifth of the time.
+            make_password(get_random_string(32))
+        try:
+            with transaction.atomic():
+                return super().form_valid(form)
+        except MailNotSent:
+            clear_login(self.request)  # the sign-in waiting for verification was of the account rolled back
+            return mail_not_sent(self, form)
+
+
+class LoginView(allauth_views.LoginView):
+    """allauth's sign-in: an address in its one spelling, and for an account not verified yet its
+    verification mail again, or the message that it cannot go now."""
+
+    form_class = LoginForm
+
+    def form_valid(self, form):
+        try:
+            return super().form_valid(form)
+        except MailNotSent:
+            clear_login(self.request)
+            return mail_not_sent(self, form)
+
+
+class PasswordResetView(allauth_views.PasswordResetView):
+    """allauth's password reset, with the address in its one spelling (one count per mailbox for allauth's
+    limit) and a message when mail cannot go. An unknown address gets no mail, but the mail server is
+    reached all the same: when it is down, every address gets the same answer."""
+
+    def form_valid(self, form):
+        form.cleaned_data["email"] = canonical_email(form.cleaned_data["email"])
+        try:
+            if not form.users:
+                reach_mail_server()
+            return super().form_valid(form)
+        except MailNotSent:
+            return mail_not_sent(self, form)
 
 
 @login_required
