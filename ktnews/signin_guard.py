@@ -2,8 +2,8 @@
 
 Both ways in check before any password is looked at: readers' sign-in through
 django-allauth's adapter (ktnews.account_adapter), the newsroom's through the
-admin's login form. Failures are counted in the shared cache (while it does not
-answer, in each process: see ``counting_cache``) per account (its username, its
+admin's login form. Failures are counted by ktnews.rate_limits (in the shared cache; while it
+does not answer, in each process) per account (its username, its
 address and their look-alike spellings are one account, see ktnews.accounts; a
 name nobody has is counted as typed, folded, so a refusal tells nothing about who
 has one) and per address. Past the limit, sign-in is refused for the rest of a
@@ -15,7 +15,6 @@ Addresses get a larger allowance than accounts: a whole campus may share one.
 """
 
 from hashlib import sha256
-from ipaddress import ip_address, ip_network
 
 from allauth.account.signals import password_reset
 from django import forms
@@ -27,8 +26,7 @@ from django.dispatch import receiver
 from django.utils.translation import gettext as _
 
 from ktnews.accounts import accounts_named
-from ktnews.cache import counting_cache
-from ktnews.client_ip import client_ip
+from ktnews.rate_limits import Limit, client_network
 from ktnews.spelling import canonical_email, folded
 
 IDENTIFYING_FIELDS = ("username", "email", "login")
@@ -51,29 +49,24 @@ def _account_of(user) -> str:
     return f"user:{user.pk}"
 
 
-def _address(request) -> str:
-    """The reader's address; for IPv6 its /64, which one subscriber gets whole and can rotate through."""
-    address = client_ip(request)
-    try:
-        parsed = ip_address(address)
-    except ValueError:
-        return address
-    return str(ip_network(f"{parsed}/64", strict=False)) if parsed.version == 6 else str(parsed)
+def _limits() -> dict[str, Limit]:
+    window = settings.SIGNIN_LOCKOUT_MINUTES * 60
+    return {
+        "account": Limit("signin-failures-account", settings.SIGNIN_FAILURES_PER_ACCOUNT, window),
+        "address": Limit("signin-failures-address", settings.SIGNIN_FAILURES_PER_ADDRESS, window),
+    }
 
 
-def _keys(request, account: str) -> dict[str, str]:
-    keys = {"address": f"signin-failures:address:{_address(request)}"}
+def _counted(request, account: str) -> dict[str, str]:
+    """What each limit counts this attempt under: the reader's network, and the account when one was named."""
+    counted = {"address": client_network(request)}
     if account:
-        keys["account"] = f"signin-failures:account:{account}"
-    return keys
+        counted["account"] = account
+    return counted
 
 
 def _known_key(account: str, address: str) -> str:
     return f"signin-known:{account}:{address}"
-
-
-def _limits() -> dict[str, int]:
-    return {"account": settings.SIGNIN_FAILURES_PER_ACCOUNT, "address": settings.SIGNIN_FAILURES_PER_ADDRESS}
 
 
 def refusal(request, credentials) -> str | None:
@@ -81,19 +74,16 @@ def refusal(request, credentials) -> str | None:
     if request is None:
         return None
     account = _account(credentials)
-    keys = _keys(request, account)
-    if account and cache.get(_known_key(account, _address(request))):
+    counted = _counted(request, account)
+    if account and cache.get(_known_key(account, counted["address"])):
         # Signed in from here before: others' failures on this account do not keep its owner out.
-        del keys["account"]
-    counts = counting_cache().get_many(list(keys.values()))
+        del counted["account"]
     limits = _limits()
-    for kind, key in keys.items():
-        if counts.get(key, 0) >= limits[kind]:
-            minutes = settings.SIGNIN_LOCKOUT_MINUTES
-            return _(
-                "Too many failed sign-ins for this account or from this network. Sign-in is paused for up to "
-                "%(minutes)d minutes; reset your password to sign in now."
-            ) % {"minutes": minutes}
+    if any(limits[kind].reached(key) for kind, key in counted.items()):
+        return _(
+            "Too many failed sign-ins for this account or from this network. Sign-in is paused for up to "
+            "%(minutes)d minutes; reset your password to sign in now."
+        ) % {"minutes": settings.SIGNIN_LOCKOUT_MINUTES}
     return None
 
 
@@ -101,14 +91,9 @@ def refusal(request, credentials) -> str | None:
 def count_failure(sender, credentials, request=None, **kwargs):
     if request is None:
         return
-    window = settings.SIGNIN_LOCKOUT_MINUTES * 60
-    counts = counting_cache()
-    for key in _keys(request, _account(credentials)).values():
-        counts.add(key, 0, timeout=window)  # the window starts at the first failure and stays fixed
-        try:
-            counts.incr(key)
-        except ValueError:  # expired between add and incr, or the shared cache has just stopped answering
-            counting_cache().set(key, 1, timeout=window)
+    limits = _limits()
+    for kind, key in _counted(request, _account(credentials)).items():
+        limits[kind].hit(key)
 
 
 @receiver(user_logged_in)
@@ -116,17 +101,14 @@ def forget_account_failures(sender, request, user, **kwargs):
     """The right password ends the account's count (not the address's), and makes this address known."""
     clear_account(user)
     if request is not None:
-        known = _known_key(_account_of(user), _address(request))
+        known = _known_key(_account_of(user), client_network(request))
         cache.set(known, True, timeout=KNOWN_ADDRESS_DAYS * 24 * 60 * 60)
 
 
 def clear_account(user) -> None:
-    """Lift the account's lock (after a password reset, too)."""
-    keys = [f"signin-failures:account:{_account_of(user)}"]
-    # Both: a reset made while Redis is down must not leave its pause waiting for when it answers again.
-    cache.delete_many(keys)
-    if (counts := counting_cache()) is not cache:
-        counts.delete_many(keys)
+    """Lift the account's lock (after a password reset, too), in the shared cache and in this process: a reset
+    made while Redis is down must not leave its pause waiting for when it answers again."""
+    _limits()["account"].clear(_account_of(user))
 
 
 class AdminAuthenticationForm(admin_forms.AdminAuthenticationForm):
