@@ -11,12 +11,28 @@ from solo.models import SingletonModel
 class BlockedPhrase(models.Model):
     """A word or phrase that sends a comment to the moderation queue instead of the page."""
 
+    class Match(models.TextChoices):
+        ANYWHERE = "anywhere", _("Anywhere, also inside longer words")
+        WORD = "word", _("Only as a whole word")
+
     phrase = models.CharField(
         _("word or phrase"),
         max_length=100,
         unique=True,
         help_text=_(
-            "Matched ignoring case, spaces and symbols, so “시 발”, “시.발” and “S H I T” match “시발” and “shit”."
+            "Matched ignoring case, spaces, symbols and look-alike letters, so “시 발”, “ㅅㅣㅂㅏㄹ”, “tlqkf” "
+            "and “sh1t” match “시발” and “shit”. A variant spelled differently (“씨발”) is an entry of its own."
+        ),
+    )
+    match = models.CharField(
+        _("matches"),
+        max_length=10,
+        choices=Match.choices,
+        default=Match.ANYWHERE,
+        help_text=_(
+            "“Anywhere” also catches the word with endings attached (“시발놈”); list innocent words that contain "
+            "it as allowed words. Spelled out with spaces or symbols, an entry matches only as a whole word, and "
+            "so does one of initial consonants alone (“ㅅㅂ”)."
         ),
     )
     created_at = models.DateTimeField(_("added at"), auto_now_add=True)
@@ -25,6 +41,26 @@ class BlockedPhrase(models.Model):
         ordering = ["phrase"]
         verbose_name = _("blocked word")
         verbose_name_plural = _("blocked words")
+
+    def __str__(self):
+        return self.phrase
+
+
+class AllowedPhrase(models.Model):
+    """An innocent word that contains a blocked one (시발점 contains 시발): never a reason to hold a comment."""
+
+    phrase = models.CharField(
+        _("word"),
+        max_length=100,
+        unique=True,
+        help_text=_("Written as readers write it, e.g. “시발점”; a blocked word inside it is not held."),
+    )
+    created_at = models.DateTimeField(_("added at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["phrase"]
+        verbose_name = _("allowed word")
+        verbose_name_plural = _("allowed words")
 
     def __str__(self):
         return self.phrase
