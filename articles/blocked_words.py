@@ -16,6 +16,7 @@ always matches as a whole word: inside words of jamo such letters are too common
 
 import re
 import unicodedata
+from collections import defaultdict
 from contextlib import suppress
 from dataclasses import dataclass
 from functools import lru_cache
@@ -33,8 +34,13 @@ KEYBOARD = dict(zip("qwertyuiopasdfghjklzxcvbnm", "ㅂㅈㄷㄱㅅㅛㅕㅑㅐ�
 KEYBOARD |= {key.upper(): jamo for key, jamo in KEYBOARD.items()} | dict(zip("QWERTOP", "ㅃㅉㄸㄲㅆㅒㅖ", strict=True))
 #: Cyrillic and Greek letters that look like Latin ones (after case folding).
 LOOK_ALIKES = str.maketrans(dict(zip("асеһіјӏорѕухԁкмтвнαβεικνορτυχ", "acehijlopsyxdkmtbhabeikvoptux", strict=True)))
-#: What readers type for a Latin letter: digits and symbols that look like it.
-SUBSTITUTES = {"a": "@4", "e": "3", "i": "1!|l", "l": "1|i", "o": "0", "s": "5$", "t": "7"}
+#: What readers type for a Latin letter, and the letter both stand for in a Latin entry (l and i share one,
+#: since 1 stands for either).
+SUBSTITUTES = str.maketrans({"@": "a", "4": "a", "3": "e", "1": "i", "!": "i", "|": "i", "l": "i", "0": "o",
+                             "5": "s", "$": "s", "7": "t"})  # fmt: skip
+#: Substitutes that are no letter or digit: they stand for one only when a letter or digit follows ($hit,
+#: sh!t), not as the punctuation after a word (shit!).
+SYMBOL_SUBSTITUTES = "@!|$"
 
 
 def _conjoining_to_compatibility() -> dict[str, str]:
@@ -53,20 +59,46 @@ def _conjoining_to_compatibility() -> dict[str, str]:
 COMPATIBILITY_JAMO = _conjoining_to_compatibility()
 
 
+JAMO = frozenset(LEADS + VOWELS + "".join(TAILS))
+
+
 def is_hangul(character: str) -> bool:
-    return ord(character) in SYLLABLES or character in LEADS or character in VOWELS or character in TAILS[1:]
+    return character in JAMO or 0xAC00 <= ord(character) <= 0xD7A3
 
 
-@dataclass
 class Reading:
     """A comment folded into letters, each letter knowing which characters of the original it came from."""
 
-    letters: str
-    starts: list[int]
-    ends: list[int]
+    def __init__(self, letters: str, starts: list[int], ends: list[int]):
+        self.letters, self.starts, self.ends = letters, starts, ends
+        self._spelled = {}
 
     def original(self, start: int, end: int, text: str) -> str:
         return text[self.starts[start] : self.ends[end - 1]]
+
+    def spelled(self, spelling: str) -> tuple[str, list[int]]:
+        """The letters without what separates them in an entry of that ``spelling``, and where each one is."""
+        if spelling not in self._spelled:
+            kept = [(letter, at) for at, letter in enumerate(self.letters) if _is_part(self.letters, at, spelling)]
+            letters = "".join(letter for letter, _at in kept)
+            if spelling == LATIN:
+                letters = letters.translate(SUBSTITUTES)
+            self._spelled[spelling] = (letters, [at for _letter, at in kept])
+        return self._spelled[spelling]
+
+
+#: How an entry is spelled, which says what may separate its letters: in Korean digits do (시1발), in a
+#: Korean entry with digits (18놈) and in Latin ones (sh1t) they are letters.
+KOREAN, WITH_DIGITS, LATIN = "korean", "with digits", "latin"
+
+
+def _is_part(letters: str, at: int, spelling: str) -> bool:
+    letter = letters[at]
+    if spelling == KOREAN:
+        return letter.isalnum() and not letter.isdigit()
+    if spelling == LATIN and letter in SYMBOL_SUBSTITUTES:
+        return at + 1 < len(letters) and letters[at + 1].isalnum()
+    return letter.isalnum()
 
 
 def read(text: str, *, keyboard: bool = False) -> Reading:
@@ -183,32 +215,33 @@ class Match:
 
 
 class Entry:
-    """One blocked word, compiled: its letters with any separators allowed between them."""
+    """One blocked word, compiled: its letters as they are spelled in a comment with separators taken out."""
 
     def __init__(self, phrase: str, whole_word: bool):
         self.phrase = phrase
-        self.letters = "".join(letter for letter in read(phrase).letters if letter.isalnum())
-        self.korean = any(is_hangul(letter) for letter in self.letters)
-        self.whole_word = whole_word or all(letter in LEADS for letter in self.letters)
-        # In Korean words digits are separators (시1발); in Latin ones they stand for letters (sh1t).
-        separators = r"[\W\d_]*" if self.korean else r"[\W_]*"
-        self.pattern = re.compile(separators.join(self._letter(letter) for letter in self.letters))
-
-    def _letter(self, letter: str) -> str:
-        if self.korean or letter not in SUBSTITUTES:
-            return re.escape(letter)
-        return "[" + re.escape(letter + SUBSTITUTES[letter]) + "]"
+        letters = "".join(letter for letter in read(phrase).letters if letter.isalnum())
+        self.korean = any(is_hangul(letter) for letter in letters)
+        if self.korean:
+            self.spelling = WITH_DIGITS if any(letter.isdigit() for letter in letters) else KOREAN
+        else:
+            self.spelling = LATIN
+        self.letters = letters.translate(SUBSTITUTES) if self.spelling == LATIN else letters
+        self.whole_word = whole_word or all(letter in LEADS for letter in letters)
 
     def find(self, reading: Reading, allowed: list[tuple[int, int]]) -> tuple[int, int] | None:
-        position = 0
-        while self.letters and (found := self.pattern.search(reading.letters, position)):
-            start, end = found.span()
+        """Where in ``reading`` the entry is, as a span of its letters, or None."""
+        spelled, positions = reading.spelled(self.spelling)
+        found = spelled.find(self.letters) if self.letters else -1
+        while found != -1:
+            start, end = positions[found], positions[found + len(self.letters) - 1] + 1
             if self._counts(reading.letters, start, end) and not _inside(start, end, allowed):
                 return start, end
-            position = start + 1
+            found = spelled.find(self.letters, found + 1)
         return None
 
     def _counts(self, letters: str, start: int, end: int) -> bool:
+        """Written as one word, an "anywhere" entry counts inside a longer one; split up (시 발), any entry
+        must begin and end on a word's edges (not 수시 발표)."""
         if not self.whole_word and end - start == len(self.letters):
             return True
         begins_word = start == 0 or not letters[start - 1].isalnum()
@@ -221,11 +254,18 @@ def _inside(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
 
 
 class BlockedWords:
-    """The newsroom's blocked and allowed words, compiled once for as many comments as they check."""
+    """The newsroom's blocked and allowed words, compiled once for as many comments as they check.
+
+    Entries are filed by their first two letters, so a comment is checked against the few entries that
+    could begin somewhere in it, not against every entry of a long list."""
 
     def __init__(self, blocked: tuple[tuple[str, bool], ...], allowed: tuple[str, ...]):
-        self.entries = [Entry(phrase, whole_word) for phrase, whole_word in blocked]
+        self.entries = [entry for phrase, whole_word in blocked if (entry := Entry(phrase, whole_word)).letters]
         self.allowed = [letters for phrase in allowed if (letters := read(phrase).letters)]
+        self.by_beginning = defaultdict(list)
+        for order, entry in enumerate(self.entries):
+            self.by_beginning[entry.spelling, entry.letters[:2]].append((order, entry))
+        self.spellings = {entry.spelling for entry in self.entries}
         self.any_korean = any(entry.korean for entry in self.entries)
 
     def first_match(self, text: str) -> Match | None:
@@ -235,12 +275,21 @@ class BlockedWords:
         for reading in readings:
             allowed = self._allowed_spans(reading.letters)
             keyboard = reading is not readings[0]
-            for entry in self.entries:
+            for _order, entry in sorted(self._candidates(reading), key=lambda candidate: candidate[0]):
                 if keyboard and not entry.korean:
                     continue
                 if found := entry.find(reading, allowed):
                     return Match(entry.phrase, reading.original(*found, text))
         return None
+
+    def _candidates(self, reading: Reading) -> list[tuple[int, Entry]]:
+        candidates = []
+        for spelling in self.spellings:
+            spelled, _positions = reading.spelled(spelling)
+            beginnings = {spelled[at : at + 2] for at in range(len(spelled))} | set(spelled)
+            for beginning in beginnings:
+                candidates.extend(self.by_beginning.get((spelling, beginning), ()))
+        return candidates
 
     def _allowed_spans(self, letters: str) -> list[tuple[int, int]]:
         spans = []
