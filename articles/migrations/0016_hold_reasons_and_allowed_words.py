@@ -49,6 +49,7 @@ class Migration(migrations.Migration):
             name="match",
             field=models.CharField(
                 choices=[("anywhere", "Anywhere, also inside longer words"), ("word", "Only as a whole word")],
+                db_default="anywhere",
                 default="anywhere",
                 help_text="“Anywhere” also catches the word with endings attached (“시발놈”); list innocent words that contain it as allowed words. Spelled out with spaces or symbols, an entry matches only as a whole word, and so does one of initial consonants alone (“ㅅㅂ”).",
                 max_length=10,

@@ -29,6 +29,8 @@ class BlockedPhrase(models.Model):
         max_length=10,
         choices=Match.choices,
         default=Match.ANYWHERE,
+        # In the database too: a word added outside Django (a script's INSERT) still matches as before.
+        db_default=Match.ANYWHERE,
         help_text=_(
             "“Anywhere” also catches the word with endings attached (“시발놈”); list innocent words that contain "
             "it as allowed words. Spelled out with spaces or symbols, an entry matches only as a whole word, and "
