@@ -214,12 +214,17 @@ class Match:
     text: str  # as the comment has it
 
 
+def letters_of(phrase: str) -> str:
+    """What is looked for of an entry: its folded letters and digits, without spaces or symbols."""
+    return "".join(letter for letter in read(phrase).letters if letter.isalnum())
+
+
 class Entry:
     """One blocked word, compiled: its letters as they are spelled in a comment with separators taken out."""
 
     def __init__(self, phrase: str, whole_word: bool):
         self.phrase = phrase
-        letters = "".join(letter for letter in read(phrase).letters if letter.isalnum())
+        letters = letters_of(phrase)
         self.korean = any(is_hangul(letter) for letter in letters)
         if self.korean:
             self.spelling = WITH_DIGITS if any(letter.isdigit() for letter in letters) else KOREAN

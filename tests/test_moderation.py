@@ -129,6 +129,16 @@ def test_an_edit_that_brings_in_a_blocked_word_is_held_with_the_reason(commenter
     assert counted(story) == 0
 
 
+def test_editors_add_blocked_words_in_the_admin_but_not_one_without_letters(editor_client):
+    refused = editor_client.post("/en/admin/articles/blockedphrase/add/", {"phrase": "!!! ...", "match": "word"})
+    assert "There is no letter or digit to look for in this entry." in refused.content.decode()
+    added = editor_client.post("/en/admin/articles/blockedphrase/add/", {"phrase": "ㅅㅂ", "match": "word"})
+    assert added.status_code == 302
+    assert list(BlockedPhrase.objects.values_list("phrase", "match")) == [("ㅅㅂ", "word")]
+    assert editor_client.post("/en/admin/articles/allowedphrase/add/", {"phrase": "시발자동차"}).status_code == 302
+    assert "시발자동차" in editor_client.get("/en/admin/articles/allowedphrase/").content.decode()
+
+
 # The queue and who sees it
 
 

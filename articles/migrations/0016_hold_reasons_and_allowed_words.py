@@ -1,10 +1,17 @@
 """Why a comment was held, whole-word blocked words and the allowed words, seeded with the innocent words
 that contain the swear word newsrooms block first (시발점 "starting point", 시발역 "first station", 시발택시
-the 1950s taxi): a site that blocks 시발 keeps printing them from its first day, not only the demo site."""
+the 1950s taxi): a site that blocks 시발 keeps printing them from its first day, not only the demo site.
+Editors keep the allowed words as they keep the blocked ones."""
 
 from django.db import migrations, models
 
+from articles.migrations._roles import grant_role_permissions
+
 INNOCENT_WORDS = ["시발점", "시발역", "시발택시"]
+
+
+def let_editors_keep_the_allowed_words(apps, schema_editor):
+    grant_role_permissions(apps, {"Editors": [("articles", "allowedphrase", ["add", "change", "delete", "view"])]})
 
 
 def allow_innocent_words(apps, schema_editor):
@@ -91,5 +98,6 @@ class Migration(migrations.Migration):
                 verbose_name="word or phrase",
             ),
         ),
+        migrations.RunPython(let_editors_keep_the_allowed_words, migrations.RunPython.noop),
         migrations.RunPython(allow_innocent_words, forget_innocent_words),
     ]

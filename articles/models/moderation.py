@@ -1,11 +1,14 @@
 """What editors use to keep the comments civil: hold rules, bans and the audit trail."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from solo.models import SingletonModel
+
+from articles.blocked_words import letters_of
 
 
 class BlockedPhrase(models.Model):
@@ -46,6 +49,10 @@ class BlockedPhrase(models.Model):
 
     def __str__(self):
         return self.phrase
+
+    def clean(self):
+        if not letters_of(self.phrase):
+            raise ValidationError({"phrase": _("There is no letter or digit to look for in this entry.")})
 
 
 class AllowedPhrase(models.Model):
