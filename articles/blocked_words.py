@@ -3,8 +3,8 @@
 A comment is read the way an editor reads it. Both the comment and every entry are folded into the same
 letters: NFKC and case folding (full-width and other compatibility forms), Cyrillic and Greek look-alikes
 as the Latin letters they imitate, conjoining or compatibility jamo typed apart composed into syllables
-as a Korean keyboard would compose them (ㅅㅣㅂㅏㄹ is 시발), and, in a second reading, Latin letters as the
-두벌식 keys they share (tlqkf is 시발 typed with the keyboard left in English).
+as a Korean keyboard would compose them (ㅅㅣㅂㅏㄹ and ㅅ ㅣ ㅂ ㅏ ㄹ are 시발), and, in a second reading,
+Latin letters as the 두벌식 keys they share (tlqkf is 시발 typed with the keyboard left in English).
 
 An entry's letters may be split by separators (spaces, punctuation, digits: 시 발, 시.발, 시1발), but such a
 split match must begin and end on a word's edges in the comment, so 수시 발표 and 내일 시 발표가 stay innocent.
@@ -115,8 +115,24 @@ def read(text: str, *, keyboard: bool = False) -> Reading:
             if not is_hangul(folded):
                 folded = folded.casefold().translate(LOOK_ALIKES)
             units.extend((letter, index, index + 1) for letter in folded)
-    units = _compose_jamo(units)
+    units = _compose_jamo(_join_spaced_jamo(units))
     return Reading("".join(unit[0] for unit in units), [unit[1] for unit in units], [unit[2] for unit in units])
+
+
+def _join_spaced_jamo(units: list[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
+    """Jamo typed one by one with a space or a dot between (ㅅ ㅣ ㅂ ㅏ ㄹ) are read as typed together. Only
+    single jamo standing alone are joined: between ㅇㅋ and ㅅㅂ the space still parts two words."""
+    letters = [unit[0] for unit in units]
+
+    def alone(at: int) -> bool:
+        return (
+            letters[at] in JAMO
+            and (at == 0 or not letters[at - 1].isalnum())
+            and (at + 1 == len(letters) or not letters[at + 1].isalnum())
+        )
+
+    parting = {at for at in range(1, len(letters) - 1) if not letters[at].isalnum() and alone(at - 1) and alone(at + 1)}
+    return [unit for at, unit in enumerate(units) if at not in parting]
 
 
 _CAPS_LOCKED = re.compile(r"(?<![A-Za-z])[A-Z]{2,}(?![A-Za-z])")

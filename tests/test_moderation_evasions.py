@@ -26,6 +26,8 @@ EVASIONS = [
     ("you are a 시발 idiot", "시발"),
     ("\u3145\u3163\u3142\u314f\u3139", "\u3145\u3163\u3142\u314f\u3139"),  # compatibility jamo typed apart
     ("\u1109\u1175\u1107\u1161\u11af 진짜", "시발"),  # conjoining jamo, which the comment keeps composed (NFC)
+    ("ㅅ ㅣ ㅂ ㅏ ㄹ 진짜", "ㅅ ㅣ ㅂ ㅏ ㄹ"),  # and one by one, spaced
+    ("ㅅ.ㅣ.ㅂ.ㅏ.ㄹ", "ㅅ.ㅣ.ㅂ.ㅏ.ㄹ"),
     ("시바ㄹ 뭐하냐", "시바ㄹ"),
     ("시ㅂㅏㄹ", "시ㅂㅏㄹ"),
     ("시1발", "시1발"),
@@ -86,6 +88,9 @@ INNOCENT = [
     "신병 훈련소",
     "ㅅㅂㅅ",
     "ㅋㅋㅋ 좋네요",
+    "ㄱ ㄴ ㄷ 순서로 적어 주세요",
+    "ㅠ ㅠ 슬퍼요",
+    "ㅇㅋ ㅂㅂ",
     "tlqk",
     "class assessment",
     "passage",
