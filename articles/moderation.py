@@ -1,4 +1,4 @@
-"""Moderating readers' comments: what is held at posting time, editors' actions and bans.
+"""Moderating readers' comments: what is held at posting time (and why), editors' actions and bans.
 
 Every editor's action changes the comments, keeps the stories' comment counts
 exact and writes the audit trail in one transaction.
@@ -6,12 +6,15 @@ exact and writes the audit trail in one transaction.
 
 import re
 import unicodedata
+from dataclasses import dataclass
 
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from articles.blocked_words import BlockedWords, compiled
 from articles.models import (
+    AllowedPhrase,
     BlockedPhrase,
     Comment,
     CommentBan,
@@ -24,33 +27,60 @@ from articles.models import (
     recount_replies,
 )
 
-_LINK = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
 Action = ModerationLogEntry.Action
+HeldRule = Comment.HeldRule
+#: A link as readers write one: with its scheme, from www., or a bare domain (bit.ly/x, example.com/path).
+#: A bare domain ends in a known or a country's lower-case ending, so "e.g.", "3.5" and "Dr.Oh" are not links,
+#: nor is an e-mail address; Korean may touch it on either side (링크는bit.ly/x).
+_LINK = re.compile(
+    r"(?i:https?://|www\.)\S+"
+    r"|(?<![A-Za-z0-9@.-])(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\.)+"
+    r"(?:com|net|org|info|biz|xyz|app|dev|site|online|shop|link|club|top|[a-z]{2})(?![A-Za-z0-9@-])(?:/\S*)?"
+)
 
 
-def skeleton(text: str) -> str:
-    """Only the letters and digits, case-folded: what is left of 시.발 or s h i t once the evasions go.
+@dataclass(frozen=True)
+class Hold:
+    """Why a comment waits for an editor: the rule it met and what in it met the rule."""
 
-    NFKC rather than NFC alone also folds full-width letters and other look-alike forms.
+    rule: HeldRule
+    text: str = ""
+
+
+def hold_reason(comment: Comment) -> Hold | None:
+    """Why ``comment`` must wait for an editor, or None when it may appear at once.
+
+    The reason is also noted on the comment (held_rule, held_text), for the queue to show once it is saved.
     """
-    folded = unicodedata.normalize("NFKC", text).casefold()
-    return "".join(character for character in folded if character.isalnum())
+    hold = _hold_for(comment)
+    comment.held_rule, comment.held_text = (hold.rule, hold.text[:200]) if hold else ("", "")
+    return hold
 
 
-def hold_reason(comment: Comment) -> str | None:
-    """Why ``comment`` must wait for an editor, or None when it may appear at once."""
-    text = skeleton(comment.body)
-    for phrase in BlockedPhrase.objects.values_list("phrase", flat=True):
-        if (blocked := skeleton(phrase)) and blocked in text:
-            return "blocked word"
+def _hold_for(comment: Comment) -> Hold | None:
+    if found := blocked_words().first_match(comment.body):
+        return Hold(HeldRule.BLOCKED_WORD, found.text)
     rules = HoldRules.get_solo()
-    if len(_LINK.findall(comment.body)) > rules.max_links:
-        return "too many links"
+    links = links_in(comment.body)
+    if len(links) > rules.max_links:
+        return Hold(HeldRule.LINKS, " ".join(links))
     if rules.hold_first_comments:
         approved = Comment.objects.filter(author_id=comment.author_id, status=Comment.Status.PUBLISHED).count()
         if approved < rules.hold_first_comments:
-            return "new reader"
+            return Hold(HeldRule.NEW_READER)
     return None
+
+
+def blocked_words() -> BlockedWords:
+    """The editors' lists, read in two queries and compiled once for as long as they stay as they are."""
+    blocked = BlockedPhrase.objects.order_by("pk").values_list("phrase", "match")
+    allowed = AllowedPhrase.objects.order_by("pk").values_list("phrase", flat=True)
+    return compiled(tuple((phrase, match == BlockedPhrase.Match.WORD) for phrase, match in blocked), tuple(allowed))
+
+
+def links_in(text: str) -> list[str]:
+    """The links in ``text``, full-width forms read as what they look like."""
+    return _LINK.findall(unicodedata.normalize("NFKC", text))
 
 
 def ban_in_force(user) -> CommentBan | None:

@@ -45,6 +45,14 @@ def bulk(client, action, comments, **extra):
     return client.post(QUEUE, {"action": action, "_selected_action": [c.pk for c in comments], **extra})
 
 
+def change_hold_rules(**rules):
+    """As the admin saves them: the site's cached copy changes too (an UPDATE alone would leave it)."""
+    settings = HoldRules.get_solo()
+    for name, value in rules.items():
+        setattr(settings, name, value)
+    settings.save()
+
+
 def counted(story):
     story.refresh_from_db()
     return story.comment_count
@@ -98,6 +106,37 @@ def test_a_held_comment_is_shown_only_to_its_author(commenter_client, client, st
 
     assert "Awaiting review" in commenter_client.get(f"/en/news/{story.pk}/{story.slug}/").content.decode()
     assert "buy spam now" not in client.get(f"/en/news/{story.pk}/{story.slug}/").content.decode()
+
+
+def test_bare_domains_count_as_links(commenter_client, story):
+    HoldRules.objects.update(max_links=1)
+
+    post_comment(commenter_client, story, "이거 보세요 bit.ly/x 그리고 example.com/path")
+    post_comment(commenter_client, story, "e.g. 3.5배, 문의는 desk@example.com, 자세한 건 naver.com")
+    held, published = Comment.objects.order_by("pk")
+    assert (held.status, held.held_text) == (Comment.Status.HELD, "bit.ly/x example.com/path")
+    assert (published.status, published.held_rule) == (Comment.Status.PUBLISHED, "")
+
+
+def test_an_edit_that_brings_in_a_blocked_word_is_held_with_the_reason(commenter_client, story):
+    post_comment(commenter_client, story, "A calm first version")
+    comment = Comment.objects.get()
+    BlockedPhrase.objects.create(phrase="시발")
+
+    commenter_client.post(f"/comments/{comment.pk}/edit/", {"body": "수정했다 시.발"})
+    comment.refresh_from_db()
+    assert (comment.status, comment.held_rule, comment.held_text) == ("held", "blocked_word", "시.발")
+    assert counted(story) == 0
+
+
+def test_editors_add_blocked_words_in_the_admin_but_not_one_without_letters(editor_client):
+    refused = editor_client.post("/en/admin/articles/blockedphrase/add/", {"phrase": "!!! ...", "match": "word"})
+    assert "There is no letter or digit to look for in this entry." in refused.content.decode()
+    added = editor_client.post("/en/admin/articles/blockedphrase/add/", {"phrase": "ㅅㅂ", "match": "word"})
+    assert added.status_code == 302
+    assert list(BlockedPhrase.objects.values_list("phrase", "match")) == [("ㅅㅂ", "word")]
+    assert editor_client.post("/en/admin/articles/allowedphrase/add/", {"phrase": "시발자동차"}).status_code == 302
+    assert "시발자동차" in editor_client.get("/en/admin/articles/allowedphrase/").content.decode()
 
 
 # The queue and who sees it
@@ -239,6 +278,116 @@ def test_actions_cover_replies_and_counts_never_include_hidden_or_held(editor_cl
 
     bulk(editor_client, "hide_comments", [visible])
     assert counted(story) == 0
+
+
+# Why a comment was held, and each row's approve and hide buttons
+
+
+def test_the_queue_shows_why_each_comment_was_held(commenter_client, editor_client, story):
+    BlockedPhrase.objects.create(phrase="시발")
+    post_comment(commenter_client, story, "아 시 발 진짜")
+    change_hold_rules(max_links=0)
+    post_comment(commenter_client, story, "see bit.ly/x")
+    change_hold_rules(max_links=2, hold_first_comments=5)
+    newcomer = Client()  # a reader of their own: the first one is at the limit of comments per minute
+    newcomer.force_login(make_commenter("jisoo", "지수"))
+    post_comment(newcomer, story, "Hello, first time here")
+
+    english = editor_client.get(QUEUE, {"queue": "held"}).content.decode()
+    assert "blocked word: <q>시 발</q>" in english
+    assert "too many links: <q>bit.ly/x</q>" in english
+    assert "a new reader&#x27;s first comments" in english
+    korean = editor_client.get("/admin/articles/comment/", {"queue": "held"}).content.decode()
+    assert "금칙어: <q>시 발</q>" in korean
+    held = Comment.objects.get(body="아 시 발 진짜")
+    assert "금칙어: <q>시 발</q>" in editor_client.get(f"/admin/articles/comment/{held.pk}/change/").content.decode()
+
+
+def test_the_matched_text_is_escaped_in_the_queue(commenter_client, editor_client, story):
+    BlockedPhrase.objects.create(phrase="spam")
+    post_comment(commenter_client, story, "<b>s.p.a.m</b>")
+
+    content = editor_client.get(QUEUE).content.decode()
+    assert "<q>s.p.a.m</q>" in content
+    assert "<b>s.p.a.m" not in content
+
+
+def test_editors_get_approve_and_hide_buttons_on_each_row_reporters_none(
+    editor_client, reporter_client, story, commenter
+):
+    held = comment_on(story, commenter, "Held one", status=Comment.Status.HELD)
+    published = comment_on(story, commenter, "Published one")
+    hidden = comment_on(story, commenter, "Hidden one", status=Comment.Status.HIDDEN)
+
+    content = editor_client.get(QUEUE).content.decode()
+    assert f'formaction="/en/admin/articles/comment/{held.pk}/approve/" formmethod="post">Approve<' in content
+    assert f'formaction="/en/admin/articles/comment/{held.pk}/hide/" formmethod="post">Hide<' in content
+    assert f"/{published.pk}/hide/" in content
+    assert f"/{published.pk}/approve/" not in content
+    assert f"/{hidden.pk}/hide/" not in content
+    assert "/approve/" not in reporter_client.get(QUEUE).content.decode()
+
+
+def test_the_row_approve_button_publishes_counts_logs_and_returns_to_the_same_queue(
+    editor_client, editor, story, commenter
+):
+    held = comment_on(story, commenter, "Held one", status=Comment.Status.HELD)
+    came_from = f"http://testserver{QUEUE}?queue=held&article__id__exact={story.pk}"
+
+    response = editor_client.post(f"{QUEUE}{held.pk}/approve/", headers={"referer": came_from})
+    assert (response.status_code, response["Location"]) == (302, came_from)
+    held.refresh_from_db()
+    assert held.status == Comment.Status.PUBLISHED
+    assert counted(story) == 1
+    entry = ModerationLogEntry.objects.get()
+    assert (entry.action, entry.editor, entry.comment_id) == ("approve", editor, held.pk)
+    assert "1 comment(s) approved." in editor_client.get(QUEUE).content.decode()
+
+
+def test_the_row_hide_button_hides_a_published_comment_and_logs_it(editor_client, client, editor, story, commenter):
+    comment = comment_on(story, commenter, "Borderline remark")
+
+    response = editor_client.post(f"{QUEUE}{comment.pk}/hide/", headers={"referer": "https://elsewhere.example/"})
+    assert response["Location"] == QUEUE  # never back to another site
+    assert "Borderline remark" not in client.get(f"/news/{story.pk}/{story.slug}/").content.decode()
+    assert counted(story) == 0
+    assert ModerationLogEntry.objects.get().action == "hide"
+
+
+def test_the_row_buttons_act_only_on_a_post_by_an_editor(editor_client, reporter_client, story, commenter):
+    held = comment_on(story, commenter, "Held one", status=Comment.Status.HELD)
+
+    assert editor_client.get(f"{QUEUE}{held.pk}/approve/").status_code == 405
+    assert reporter_client.post(f"{QUEUE}{held.pk}/approve/").status_code == 403
+    assert reporter_client.post(f"{QUEUE}{held.pk}/hide/").status_code == 403
+    assert "/admin/login/" in Client().post(f"{QUEUE}{held.pk}/hide/")["Location"]
+    held.refresh_from_db()
+    assert held.status == Comment.Status.HELD
+    assert not ModerationLogEntry.objects.exists()
+
+
+def test_the_row_buttons_post_the_queue_forms_csrf_token(editor, story, commenter):
+    held = comment_on(story, commenter, "Held one", status=Comment.Status.HELD)
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(editor)
+
+    assert browser.post(f"{QUEUE}{held.pk}/approve/").status_code == 403
+    page = browser.get(QUEUE).content.decode()
+    token = page.split('name="csrfmiddlewaretoken" value="')[1].split('"')[0]
+    assert browser.post(f"{QUEUE}{held.pk}/approve/", {"csrfmiddlewaretoken": token}).status_code == 302
+    held.refresh_from_db()
+    assert held.status == Comment.Status.PUBLISHED
+
+
+def test_the_queue_does_not_query_per_row(editor_client, story, commenter, django_assert_max_num_queries):
+    """Guards the N+1 of each row's hold reason, buttons, story link, reader and reports."""
+    BlockedPhrase.objects.create(phrase="spam")
+    for number in range(30):
+        comment_on(story, make_commenter(f"reader{number}"), f"spam {number}", status=Comment.Status.HELD)
+    Comment.objects.update(held_rule=Comment.HeldRule.BLOCKED_WORD, held_text="spam")
+
+    with django_assert_max_num_queries(14):
+        assert editor_client.get(QUEUE, {"queue": "held"}).status_code == 200
 
 
 # Bans

@@ -5,14 +5,18 @@ Reporters may read the comments on their own stories here; only editors
 articles.moderation.
 """
 
+from urllib.parse import urlsplit
+
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
-from django.http import HttpResponseRedirect
+from django.http import HttpResponseNotAllowed, HttpResponseRedirect
 from django.template.response import TemplateResponse
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -20,6 +24,7 @@ from solo.admin import SingletonModelAdmin
 
 from articles import moderation
 from articles.models import (
+    AllowedPhrase,
     Article,
     BlockedPhrase,
     Comment,
@@ -57,13 +62,22 @@ class BanForm(forms.Form):
 
 @admin.register(Comment)
 class CommentAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "text", "story", "author_name", "status", "report_count", "report_reasons"]
+    list_display = [
+        "created_at",
+        "text",
+        "story",
+        "author_name",
+        "status",
+        "held_for",
+        "report_count",
+        "report_reasons",
+    ]
     list_filter = [QueueFilter, "status", ("created_at", admin.DateFieldListFilter)]
     list_select_related = ["article", "author__reader_profile"]
     search_fields = ["body", "author__reader_profile__nickname"]
     date_hierarchy = "created_at"
     ordering = ["-created_at", "-pk"]
-    fields = ["article", "author_name", "body", "status", "created_at", "report_reasons"]
+    fields = ["article", "author_name", "body", "status", "held_for", "created_at", "report_reasons"]
     readonly_fields = fields
     actions = [
         "approve_comments",
@@ -127,6 +141,29 @@ class CommentAdmin(admin.ModelAdmin):
             queue, comment.author_id, _("all comments by this reader"), name,
         )  # fmt: skip
 
+    @admin.display(description=_("why held"), ordering="held_rule")
+    def held_for(self, comment):
+        if not comment.held_rule:
+            return "—"
+        if not comment.held_text:
+            return comment.get_held_rule_display()
+        return format_html("{}: <q>{}</q>", comment.get_held_rule_display(), comment.held_text)
+
+    @admin.display(description=_("act"))
+    def row_actions(self, comment):
+        """Approve and hide without the action menu. The buttons post the list's own form (its CSRF token
+        included) to the row's address: a form of their own cannot sit inside the list's."""
+        buttons = []
+        if comment.status == Comment.Status.HELD:
+            buttons.append(("approve", _("Approve")))
+        if comment.status in (Comment.Status.PUBLISHED, Comment.Status.HELD):
+            buttons.append(("hide", _("Hide")))
+        return format_html_join(
+            " ",
+            '<button type="submit" class="button" formaction="{}" formmethod="post">{}</button>',
+            ((reverse(f"admin:articles_comment_{name}", args=[comment.pk]), label) for name, label in buttons),
+        )
+
     @admin.display(description=_("reports"), ordering="report_count")
     def report_count(self, comment):
         return comment.report_count
@@ -137,6 +174,11 @@ class CommentAdmin(admin.ModelAdmin):
             ", ", "{}{}", ((report.get_reason_display(), f": {report.details}" if report.details else "")
                            for report in comment.reports.all()),
         )  # fmt: skip
+
+    def get_list_display(self, request):
+        if self.has_moderate_permission(request):
+            return [*self.list_display, "row_actions"]
+        return self.list_display
 
     # Who may do what
 
@@ -223,6 +265,36 @@ class CommentAdmin(admin.ModelAdmin):
         }  # fmt: skip
         return TemplateResponse(request, "admin/articles/comment/ban_authors.html", context)
 
+    # One comment's approve and hide buttons in the list
+
+    def get_urls(self):
+        row_actions = [
+            path(f"<int:object_id>/{name}/", self.admin_site.admin_view(view), name=f"articles_comment_{name}")
+            for name, view in (("approve", self.approve_view), ("hide", self.hide_view))
+        ]
+        return row_actions + super().get_urls()
+
+    def approve_view(self, request, object_id):
+        return self._row_action(request, object_id, self.approve_comments)
+
+    def hide_view(self, request, object_id):
+        return self._row_action(request, object_id, self.hide_comments)
+
+    def _row_action(self, request, object_id, action):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if not self.has_moderate_permission(request):
+            raise PermissionDenied
+        action(request, self.get_queryset(request).filter(pk=object_id))
+        return HttpResponseRedirect(self._queue_to_return_to(request))
+
+    def _queue_to_return_to(self, request) -> str:
+        """The queue as the editor left it (its filters and page), when the browser says where that was."""
+        queue = reverse("admin:articles_comment_changelist")
+        came_from = request.headers.get("referer", "")
+        safe = url_has_allowed_host_and_scheme(came_from, {request.get_host()}, require_https=request.is_secure())
+        return came_from if safe and urlsplit(came_from).path == queue else queue
+
     def response_change(self, request, obj):
         actions = {
             "_approve": self.approve_comments, "_hide": self.hide_comments,
@@ -298,6 +370,13 @@ class ModerationLogEntryAdmin(admin.ModelAdmin):
 
 @admin.register(BlockedPhrase)
 class BlockedPhraseAdmin(admin.ModelAdmin):
+    list_display = ["phrase", "match", "created_at"]
+    list_filter = ["match"]
+    search_fields = ["phrase"]
+
+
+@admin.register(AllowedPhrase)
+class AllowedPhraseAdmin(admin.ModelAdmin):
     list_display = ["phrase", "created_at"]
     search_fields = ["phrase"]
 

@@ -10,7 +10,7 @@ from articles.models.comments import (
     recount_replies,
 )
 from articles.models.history import RemovedStory, StoryAutosave, StoryEvent
-from articles.models.moderation import BlockedPhrase, CommentBan, HoldRules, ModerationLogEntry
+from articles.models.moderation import AllowedPhrase, BlockedPhrase, CommentBan, HoldRules, ModerationLogEntry
 from articles.models.people import ReaderProfile, Reporter
 from articles.models.photos import Photo, StoryPhoto, refresh_lead_photos
 from articles.models.site import DailyReadCount, SiteSettings
@@ -25,6 +25,7 @@ from articles.models.stories import (
 
 __all__ = [
     "PUBLISH_PERMISSION",
+    "AllowedPhrase",
     "Article",
     "ArticleQuerySet",
     "BlockedPhrase",

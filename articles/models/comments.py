@@ -76,6 +76,11 @@ class Comment(models.Model):
         HIDDEN = "hidden", _("Hidden by an editor")
         DELETED = "deleted", _("Deleted, kept as a placeholder for its replies")
 
+    class HeldRule(models.TextChoices):
+        BLOCKED_WORD = "blocked_word", _("blocked word")
+        LINKS = "links", _("too many links")
+        NEW_READER = "new_reader", _("a new reader's first comments")
+
     #: What its author may still rewrite (within the edit window): not what an editor hid, nor a placeholder.
     EDITABLE = [Status.PUBLISHED, Status.HELD]
 
@@ -102,6 +107,20 @@ class Comment(models.Model):
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PUBLISHED)
     created_at = models.DateTimeField(_("posted at"), default=timezone.now)
     edited_at = models.DateTimeField(_("edited at"), null=True, blank=True)
+    # Why it was last held, for the editor who reviews it (articles.moderation.hold_reason).
+    held_rule = models.CharField(
+        _("held for"),
+        max_length=20,
+        choices=HeldRule.choices,
+        blank=True,
+        help_text=_("The hold rule this comment met when it was last held."),
+    )
+    held_text = models.CharField(
+        _("held text"),
+        max_length=200,
+        blank=True,
+        help_text=_("What in the comment met the rule, as the reader wrote it (the blocked word, the links)."),
+    )
     # Kept up to date by recount_replies() and recommend()/take_back_recommendation(), so that
     # sorting and the BEST comments read a column instead of counting rows.
     reply_count = models.PositiveIntegerField(_("replies"), default=0, editable=False)
@@ -187,14 +206,16 @@ class Comment(models.Model):
         return user.is_authenticated and user.pk == self.author_id and self.is_within_edit_window
 
     def rewrite(self, body: str, *, by, held: bool = False) -> bool:
-        """Store ``body`` as the comment's new text while ``by`` may still edit it, held for review if ``held``.
+        """Store ``body`` as the comment's new text while ``by`` may still edit it, held for review if ``held``
+        (for the reason hold_reason() noted on it).
 
         One UPDATE carrying every condition decides, after the locks every recount takes: when the comment was
         deleted, hidden or its window closed in the meantime it writes nothing (no row comes back) and answers
         False.
         """
         now = timezone.now()
-        changes = {"body": body, "edited_at": now, **({"status": self.Status.HELD} if held else {})}
+        held_for = {"status": self.Status.HELD, "held_rule": self.held_rule, "held_text": self.held_text}
+        changes = {"body": body, "edited_at": now, **(held_for if held else {})}
         with transaction.atomic():
             lock_for_recount([self.article_id], [pk for pk in (self.parent_id, self.pk) if pk])
             if not Comment.objects.editable_by(by, at=now).filter(pk=self.pk).update(**changes):

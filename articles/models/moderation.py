@@ -1,22 +1,43 @@
 """What editors use to keep the comments civil: hold rules, bans and the audit trail."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from solo.models import SingletonModel
 
+from articles.blocked_words import letters_of
+
 
 class BlockedPhrase(models.Model):
     """A word or phrase that sends a comment to the moderation queue instead of the page."""
+
+    class Match(models.TextChoices):
+        ANYWHERE = "anywhere", _("Anywhere, also inside longer words")
+        WORD = "word", _("Only as a whole word")
 
     phrase = models.CharField(
         _("word or phrase"),
         max_length=100,
         unique=True,
         help_text=_(
-            "Matched ignoring case, spaces and symbols, so “시 발”, “시.발” and “S H I T” match “시발” and “shit”."
+            "Matched ignoring case, spaces, symbols and look-alike letters, so “시 발”, “ㅅㅣㅂㅏㄹ”, “tlqkf” "
+            "and “sh1t” match “시발” and “shit”. A variant spelled differently (“씨발”) is an entry of its own."
+        ),
+    )
+    match = models.CharField(
+        _("matches"),
+        max_length=10,
+        choices=Match.choices,
+        default=Match.ANYWHERE,
+        # In the database too: a word added outside Django (a script's INSERT) still matches as before.
+        db_default=Match.ANYWHERE,
+        help_text=_(
+            "“Anywhere” also catches the word with endings attached (“시발놈”); list innocent words that contain "
+            "it as allowed words. Spelled out with spaces or symbols, an entry matches only as a whole word, and "
+            "so does one of initial consonants alone (“ㅅㅂ”)."
         ),
     )
     created_at = models.DateTimeField(_("added at"), auto_now_add=True)
@@ -25,6 +46,30 @@ class BlockedPhrase(models.Model):
         ordering = ["phrase"]
         verbose_name = _("blocked word")
         verbose_name_plural = _("blocked words")
+
+    def __str__(self):
+        return self.phrase
+
+    def clean(self):
+        if not letters_of(self.phrase):
+            raise ValidationError({"phrase": _("There is no letter or digit to look for in this entry.")})
+
+
+class AllowedPhrase(models.Model):
+    """An innocent word that contains a blocked one (시발점 contains 시발): never a reason to hold a comment."""
+
+    phrase = models.CharField(
+        _("word"),
+        max_length=100,
+        unique=True,
+        help_text=_("Written as readers write it, e.g. “시발점”; a blocked word inside it is not held."),
+    )
+    created_at = models.DateTimeField(_("added at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["phrase"]
+        verbose_name = _("allowed word")
+        verbose_name_plural = _("allowed words")
 
     def __str__(self):
         return self.phrase
