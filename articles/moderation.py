@@ -47,11 +47,9 @@ class Hold:
     text: str = ""
 
 
-def hold_reason(comment: Comment) -> Hold | None:
-    """Why ``comment`` must wait for an editor, or None when it may appear at once.
-
-    The reason is also noted on the comment (held_rule, held_text), for the queue to show once it is saved.
-    """
+def apply_hold_rules(comment: Comment) -> Hold | None:
+    """Note on ``comment`` (held_rule, held_text, for the queue once it is saved) why it must wait for an
+    editor, and return that reason; None when it may appear at once."""
     hold = _hold_for(comment)
     comment.held_rule, comment.held_text = (hold.rule, hold.text[:200]) if hold else ("", "")
     return hold

@@ -107,7 +107,7 @@ class Comment(models.Model):
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PUBLISHED)
     created_at = models.DateTimeField(_("posted at"), default=timezone.now)
     edited_at = models.DateTimeField(_("edited at"), null=True, blank=True)
-    # Why it was last held, for the editor who reviews it (articles.moderation.hold_reason).
+    # Why it was last held, for the editor who reviews it (articles.moderation.apply_hold_rules).
     held_rule = models.CharField(
         _("held for"),
         max_length=20,
@@ -207,7 +207,7 @@ class Comment(models.Model):
 
     def rewrite(self, body: str, *, by, held: bool = False) -> bool:
         """Store ``body`` as the comment's new text while ``by`` may still edit it, held for review if ``held``
-        (for the reason hold_reason() noted on it).
+        (for the reason apply_hold_rules() noted on it).
 
         One UPDATE carrying every condition decides, after the locks every recount takes: when the comment was
         deleted, hidden or its window closed in the meantime it writes nothing (no row comes back) and answers

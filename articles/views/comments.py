@@ -21,7 +21,7 @@ from articles.comment_threads import (
 )
 from articles.forms import CommentForm, CommentReportForm
 from articles.models import Article, Comment, CommentReport, delete_for_good
-from articles.moderation import ban_in_force, hold_reason
+from articles.moderation import apply_hold_rules, ban_in_force
 from articles.page_cache import READERS, anonymous_page_cache, story_comments
 from articles.pagination import cursor_in_address, cursor_of
 from articles.views import safe_next_url
@@ -52,7 +52,7 @@ def post_comment(request, form) -> int | None:
         form.add_error("body", limit_message)
         return 429
     comment = form.save(commit=False)
-    if hold_reason(comment):
+    if apply_hold_rules(comment):
         comment.status = Comment.Status.HELD
     try:
         comment.save()
@@ -278,7 +278,7 @@ def comment_edit(request, pk):
     form = CommentForm(request.POST, instance=comment)
     if not form.is_valid():
         return edit_page(request, comment, form, status=400)
-    if not comment.rewrite(form.cleaned_data["body"], by=request.user, held=bool(hold_reason(comment))):
+    if not comment.rewrite(form.cleaned_data["body"], by=request.user, held=bool(apply_hold_rules(comment))):
         return edit_refused(request, comment)
     messages.success(request, _("Your comment was updated."))
     return redirect(comment.get_absolute_url())
