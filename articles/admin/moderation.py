@@ -19,6 +19,7 @@ from django.utils.translation import ngettext
 from solo.admin import SingletonModelAdmin
 
 from articles import moderation
+from articles.admin.changelists import DateHierarchyAdmin
 from articles.models import (
     Article,
     BlockedPhrase,
@@ -56,7 +57,7 @@ class BanForm(forms.Form):
 
 
 @admin.register(Comment)
-class CommentAdmin(admin.ModelAdmin):
+class CommentAdmin(DateHierarchyAdmin, admin.ModelAdmin):
     list_display = ["created_at", "text", "story", "author_name", "status", "report_count", "report_reasons"]
     list_filter = [QueueFilter, "status", ("created_at", admin.DateFieldListFilter)]
     list_select_related = ["article", "author__reader_profile"]
@@ -277,7 +278,7 @@ class CommentBanAdmin(admin.ModelAdmin):
 
 
 @admin.register(ModerationLogEntry)
-class ModerationLogEntryAdmin(admin.ModelAdmin):
+class ModerationLogEntryAdmin(DateHierarchyAdmin, admin.ModelAdmin):
     """The audit trail: readable by editors, editable by nobody."""
 
     list_display = ["created_at", "action", "editor", "comment_id", "article_title", "reader_name", "note"]
