@@ -45,7 +45,9 @@ class RequestTextMiddleware:
         except Unreadable as reason:
             path = request.path[:LOGGED_PATH_CHARACTERS]
             logger.warning("Refused %s %s (400): %s", request.method, path, reason)
-            return bad_request(request, reason)
+            response = bad_request(request, reason)
+            response._has_been_logged = True  # the line above says it all: Django's "Bad Request" would be a second
+            return response
         return self.get_response(request)
 
 
