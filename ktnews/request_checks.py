@@ -18,6 +18,7 @@ import logging
 from urllib.parse import unquote_to_bytes
 
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation, TooManyFieldsSent
+from django.core.handlers.wsgi import get_bytes_from_wsgi
 from django.http.multipartparser import MultiPartParserError
 from django.utils.http import parse_header_parameters
 
@@ -44,7 +45,8 @@ class RequestTextMiddleware:
             check_request(request)
         except Unreadable as reason:
             path = request.path[:LOGGED_PATH_CHARACTERS]
-            logger.warning("Refused %s %s (400): %s", request.method, path, reason)
+            # %r: a path may carry a line break, and this is to stay one line.
+            logger.warning("Refused %s %r (400): %s", request.method, path, reason)
             response = bad_request(request, reason)
             response._has_been_logged = True  # the line above says it all: Django's "Bad Request" would be a second
             return response
@@ -57,7 +59,7 @@ def check_request(request) -> None:
         check_charset(parameters["charset"])
     if "\x00" in request.path_info:
         raise Unreadable("NUL in the path")
-    check_encoded_text(request.environ.get("QUERY_STRING", "").encode("latin-1"), "query string")
+    check_encoded_text(get_bytes_from_wsgi(request.environ, "QUERY_STRING", ""), "query string")
     if "\x00" in "".join(f"{name}{value}" for name, value in request.COOKIES.items()):
         raise Unreadable("NUL in a cookie")
     if request.method in ("GET", "HEAD", "OPTIONS"):
