@@ -276,6 +276,9 @@ class KeptPage(NamedTuple):
 
 #: How many paths each worker remembers (what the page there depends on, or that it is no kept page).
 KNOWN_PATHS = 20_000
+#: Longer paths are not remembered (their pages are still kept, under a digest of the address): no page
+#: of the site has one, and 20,000 made-up 4 KB paths would hold 80 MB in every worker.
+KNOWN_PATH_LENGTH = 500
 _UNKNOWN = object()
 
 
@@ -368,6 +371,8 @@ class PageCacheMiddleware:
         self._remember(request.path, KnownPath(page.names, page.query))
 
     def _remember(self, path, known) -> None:
+        if len(path) > KNOWN_PATH_LENGTH:
+            return
         if len(self.known) >= KNOWN_PATHS:
             self.known.clear()  # made-up paths must not grow a worker without bound
         self.known[path] = known

@@ -18,8 +18,13 @@ server, the shell) and whether or not the reader's process saw the outage. Each 
 most every ``EPOCH_READ_SECONDS``. Limits that must not fail open count elsewhere while Redis is down:
 sign-in pauses in the process (``counting_cache``), comment floods from the comments themselves
 (``shared_cache_failing``).
+
+Keys may carry what a reader typed (an address, a sign-in name): one that is long or holds spaces or
+control characters is kept under a digest of itself (``bounded_key``), so a 10,000-character value makes
+neither a 10 KB Redis key nor Django's CacheKeyWarning.
 """
 
+import hashlib
 import logging
 import os
 import pickle
@@ -31,7 +36,7 @@ from contextlib import nullcontext, suppress
 from functools import partial
 
 from django.core.cache import cache, caches
-from django.core.cache.backends.base import DEFAULT_TIMEOUT
+from django.core.cache.backends.base import DEFAULT_TIMEOUT, MEMCACHE_MAX_KEY_LENGTH, memcache_key_warnings
 from django.core.cache.backends.filebased import FileBasedCache
 from django.core.cache.backends.locmem import LocMemCache
 from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
@@ -56,6 +61,27 @@ INVALIDATING_PREFIXES = ("gen:", "django.contrib.sessions.", "solo:")
 #: The table of the epoch (made by migration articles 0015), and how often a process reads it.
 EPOCH_TABLE = "ktnews_cache_epoch"
 EPOCH_READ_SECONDS = 2
+
+
+#: How much of a key too long to keep is left readable before its digest (for whoever looks into Redis).
+KEY_HEAD_CHARACTERS = 100
+
+
+def bounded_key(key: str) -> str:
+    """``key``, or if it is longer than memcached's limit or holds what memcached refuses (spaces, control
+    characters), its printable head and a digest of the whole: the same key for every process."""
+    if len(key) <= MEMCACHE_MAX_KEY_LENGTH and next(memcache_key_warnings(key), None) is None:
+        return key
+    digest = hashlib.blake2b(key.encode("utf-8", "surrogatepass"), digest_size=20).hexdigest()
+    head = "".join(character for character in key[:KEY_HEAD_CHARACTERS] if 32 < ord(character) != 127)
+    return f"{head}#{digest}"
+
+
+class BoundedKeys:
+    """A cache backend whose keys are bounded (see ``bounded_key``)."""
+
+    def make_key(self, key, version=None):
+        return bounded_key(super().make_key(key, version))
 
 
 class SharedClientRedisCacheClient(RedisCacheClient):
@@ -152,7 +178,11 @@ def shared_cache_failing() -> bool:
     return isinstance(backend, RedisCache) and backend._outage.failing_since is not None
 
 
-_counting_fallback = LocMemCache("ktnews-counting-fallback", {"OPTIONS": {"MAX_ENTRIES": 100_000}})
+class CountingFallbackCache(BoundedKeys, LocMemCache):
+    pass
+
+
+_counting_fallback = CountingFallbackCache("ktnews-counting-fallback", {"OPTIONS": {"MAX_ENTRIES": 100_000}})
 
 
 def counting_cache():
@@ -172,7 +202,7 @@ class RedisCache(DjangoRedisCache):
 
     def make_key(self, key, version=None):
         prefix = f"{self.key_prefix}:e{_epoch.current()}"
-        return self.key_func(key, prefix, self.version if version is None else version)
+        return bounded_key(self.key_func(key, prefix, self.version if version is None else version))
 
     def _guarded(self, operation, *, on_failure, written=()):
         if self._outage.skip():
@@ -235,7 +265,7 @@ class RedisCache(DjangoRedisCache):
         return self._guarded(super().clear, on_failure=lambda: False)
 
 
-class FolderCache(FileBasedCache):
+class FolderCache(BoundedKeys, FileBasedCache):
     """The embedded default (no REDIS_URL): Django's file cache, shared by every process on the machine.
 
     Its counters keep their expiry (Django's file cache rewrites a counter with the default timeout, so a

@@ -1,4 +1,4 @@
-"""The 500 and 503 pages: never a traceback, and the request's id so that a reader's report leads to the log.
+"""The 400, 500 and 503 pages: never a traceback, and the request's id so that a reader's report leads to the log.
 
 A database that does not answer (stopped, restarting, unreachable) is an outage, not a bug: readers get a
 503 in their language with Retry-After, load balancers and crawlers know to come back, and the next request
@@ -9,7 +9,7 @@ import sys
 
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
-from django.http import HttpResponse, HttpResponseServerError
+from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseServerError
 from django.template import loader
 from django.utils import translation
 from django.views.decorators.csrf import requires_csrf_token
@@ -18,15 +18,29 @@ from django.views.decorators.csrf import requires_csrf_token
 RETRY_AFTER_SECONDS = 30
 
 
+def bad_request(request, exception=None):
+    """The 400 page, in the language of the address (it may be answered before LocaleMiddleware runs: see
+    ktnews/request_checks.py). Unlike Django's, it asks for no CSRF token: for a form Django cannot read,
+    the token check reads the form again, fails again, and the page itself became a 500."""
+    context = {"request_id": getattr(request, "id", "")}
+    with translation.override(_language_of(request)):
+        return HttpResponseBadRequest(loader.get_template("400.html").render(context))
+
+
 @requires_csrf_token
 def server_error(request):
     # Only the request id: the page must render even when whatever broke was the database or a context processor.
     context = {"request_id": getattr(request, "id", "")}
     if _database_unavailable(sys.exc_info()[1]):
-        with translation.override(translation.get_language_from_path(request.path_info) or settings.LANGUAGE_CODE):
+        with translation.override(_language_of(request)):
             page = loader.get_template("503.html").render({**context, "retry_after": RETRY_AFTER_SECONDS})
         return HttpResponse(page, status=503, headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
     return HttpResponseServerError(loader.get_template("500.html").render(context))
+
+
+def _language_of(request) -> str:
+    """Korean pages have no prefix, English ones /en/: the address says, whatever has run before."""
+    return translation.get_language_from_path(request.path_info) or settings.LANGUAGE_CODE
 
 
 def _database_unavailable(error) -> bool:

@@ -64,6 +64,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "log_request_id.middleware.RequestIDMiddleware",
+    # Text the site cannot read or store (another charset, NUL, bytes that are not UTF-8) is refused before
+    # anything reads the request: the page cache, the CSRF check, a view's query. After the request id, so
+    # that the one log line and the 400 page carry it.
+    "ktnews.request_checks.RequestTextMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
@@ -320,6 +324,8 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "[KT News] "
 # A social sign-up still asks for the nickname shown on comments.
 SOCIALACCOUNT_AUTO_SIGNUP = False
 SOCIALACCOUNT_LOGIN_ON_GET = False
+# A provider whose keys are not in the admin yet answers 404 at its sign-in address, not 500.
+SOCIALACCOUNT_ADAPTER = "ktnews.social_providers.SocialAccountAdapter"
 SOCIALACCOUNT_PROVIDERS = {
     "kakao": {"SCOPE": ["profile_nickname", "account_email"]},
     "naver": {},

@@ -46,4 +46,5 @@ if settings.SERVE_MEDIA:
     # Photos' renditions, when no web server in front serves MEDIA_ROOT (the embedded default).
     urlpatterns += [path(f"{settings.MEDIA_URL.strip('/')}/<path:name>", media_file, name="media")]
 
+handler400 = "ktnews.errors.bad_request"
 handler500 = "ktnews.errors.server_error"

@@ -3,7 +3,7 @@
 from django.db import OperationalError
 from django.urls import path
 
-from ktnews.urls import handler500
+from ktnews.urls import handler400, handler500
 from ktnews.urls import urlpatterns as site_urlpatterns
 
 
@@ -27,4 +27,4 @@ urlpatterns = [
     *site_urlpatterns,
 ]
 
-__all__ = ["handler500", "urlpatterns"]
+__all__ = ["handler400", "handler500", "urlpatterns"]

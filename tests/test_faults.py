@@ -453,6 +453,30 @@ def test_a_takedown_reaches_readers_through_nginx_within_five_seconds_and_never_
     in_shell(environment, f"{edit}a.restore_from_trash(by=editor)")
 
 
+def test_long_addresses_through_nginx_are_kept_under_a_key_that_fits_or_answered_414(site, tmp_path):
+    """A 4 KB address made nginx log "proxy_buffer_size is not enough for cache key" on every request (and
+    keep nothing). Up to 4,000 bytes the page is kept like any other; longer ones are answered 414 at once."""
+    environment = {
+        **site,
+        "KTNEWS_TRUSTED_PROXIES": "1",
+        "KTNEWS_PROXY_IPS": "127.0.0.1",
+        "KTNEWS_SERVE_MEDIA": "false",
+    }
+    with (
+        gunicorn(environment, free_port(), workers=1, threads=1, log=tmp_path / "a.log") as first,
+        gunicorn(environment, free_port(), workers=1, threads=1, log=tmp_path / "b.log") as second,
+        nginx_in_front(tmp_path, [first, second]) as (https_port, _http_port),
+    ):
+        longest = "/?utm_source=" + "x" * (4_000 - len("/?utm_source="))
+        answers = [fetch_through(https_port, longest) for _reader in range(3)]
+        too_long = fetch_through(https_port, longest + "x")
+        too_long_korean = fetch_through(https_port, "/search/?q=" + "%EA%B0%80" * 600)
+    assert [status for status, _headers, _page in answers] == [200, 200, 200]
+    assert answers[-1][1]["X-Cache"] == "HIT"
+    assert (too_long[0], too_long_korean[0]) == (414, 414)
+    assert "cache key" not in (tmp_path / "error.log").read_text()
+
+
 def test_changes_made_while_redis_hangs_reach_a_server_that_never_saw_the_outage(site, own_redis, tmp_path):
     """A headline changed and a reader signed out from the shell while Redis is frozen: its kept page and
     session would be served again by a server that had no request meanwhile. The epoch in the database

@@ -62,7 +62,8 @@ def test_case_does_not_matter(client, stories):
 
 @pytest.mark.parametrize(
     "query",
-    ["", "   ", "!!!???", "'; DROP TABLE articles_article; --", "a" * 5000, "\x00\x01\x02", "\u202e\u200b",
+    # NUL is refused before any view sees it (tests/test_hostile_input.py); other control characters reach search.
+    ["", "   ", "!!!???", "'; DROP TABLE articles_article; --", "a" * 5000, "\x01\x02\x7f", "\u202e\u200b",
      "<script>alert(1)</script>", "{{ 7*7 }} {% debug %}", "library:* & !", "(|)&:*"],
 )  # fmt: skip
 def test_absurd_queries_get_a_clear_page(client, stories, query):

@@ -23,6 +23,7 @@ from django.utils.translation import ngettext
 from solo.admin import SingletonModelAdmin
 
 from articles import moderation
+from articles.admin.changelists import DateHierarchyAdmin
 from articles.models import (
     AllowedPhrase,
     Article,
@@ -61,7 +62,7 @@ class BanForm(forms.Form):
 
 
 @admin.register(Comment)
-class CommentAdmin(admin.ModelAdmin):
+class CommentAdmin(DateHierarchyAdmin, admin.ModelAdmin):
     list_display = [
         "created_at",
         "text",
@@ -349,7 +350,7 @@ class CommentBanAdmin(admin.ModelAdmin):
 
 
 @admin.register(ModerationLogEntry)
-class ModerationLogEntryAdmin(admin.ModelAdmin):
+class ModerationLogEntryAdmin(DateHierarchyAdmin, admin.ModelAdmin):
     """The audit trail: readable by editors, editable by nobody."""
 
     list_display = ["created_at", "action", "editor", "comment_id", "article_title", "reader_name", "note"]

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin
 from solo.admin import SingletonModelAdmin
 
+from articles.admin.changelists import DateHierarchyAdmin
 from articles.admin.photos import StoryPhotoInline
 from articles.admin.story_editing import StoryHistoryMixin, StoryTrashMixin
 from articles.forms import WORKFLOW_ACTIONS, ArticleAdminForm, requested_workflow_action
@@ -110,7 +111,7 @@ class BylineInline(admin.TabularInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(StoryHistoryMixin, StoryTrashMixin, TabbedTranslationAdmin):
+class ArticleAdmin(DateHierarchyAdmin, StoryHistoryMixin, StoryTrashMixin, TabbedTranslationAdmin):
     form = ArticleAdminForm
     actions = ["move_to_trash"]
     inlines = [BylineInline, StoryPhotoInline]

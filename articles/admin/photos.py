@@ -6,6 +6,7 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin
 
+from articles.admin.changelists import DateHierarchyAdmin
 from articles.models import PUBLISH_PERMISSION, Photo, StoryPhoto
 
 
@@ -24,7 +25,7 @@ class PhotoAdminForm(forms.ModelForm):
 
 
 @admin.register(Photo)
-class PhotoAdmin(TabbedTranslationAdmin):
+class PhotoAdmin(DateHierarchyAdmin, TabbedTranslationAdmin):
     form = PhotoAdminForm
     list_display = ["thumbnail", "__str__", "credit", "taken_on", "uploaded_by", "uploaded_at"]
     list_display_links = ["thumbnail", "__str__"]
