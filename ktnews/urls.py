@@ -37,6 +37,7 @@ urlpatterns += i18n_patterns(
     path("accounts/login/", accounts.LoginView.as_view(), name="account_login"),
     path("accounts/signup/", accounts.SignupView.as_view(), name="account_signup"),
     path("accounts/password/reset/", accounts.PasswordResetView.as_view(), name="account_reset_password"),
+    path("accounts/email/", accounts.EmailView.as_view(), name="account_email"),
     path("accounts/", include("allauth.urls")),
     path("", include("articles.urls")),
     prefix_default_language=False,

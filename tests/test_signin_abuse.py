@@ -359,3 +359,28 @@ def test_an_unverified_reader_signing_in_with_the_mail_server_down_is_told_so(ma
     assert response.status_code == 503
     assert "지금은 이메일을 보낼 수 없어" in response.content.decode()
     assert "_auth_user_id" not in client.session
+
+
+def test_adding_an_address_with_the_mail_server_down_keeps_nothing_and_keeps_what_was_typed(mail_server_down):
+    reader = make_commenter("known")
+    client = Client(raise_request_exception=False)
+    client.force_login(reader)
+
+    response = client.post("/accounts/email/", {"action_add": "", "email": "second@example.com"})
+
+    assert response.status_code == 503
+    assert "지금은 이메일을 보낼 수 없어" in response.content.decode()
+    assert 'value="second@example.com"' in response.content.decode()
+    assert not EmailAddress.objects.filter(email="second@example.com").exists()
+
+
+def test_asking_again_for_a_verification_mail_with_the_mail_server_down_says_so(mail_server_down):
+    reader = make_commenter("known")
+    EmailAddress.objects.create(user=reader, email="second@example.com", verified=False, primary=False)
+    client = Client(raise_request_exception=False)
+    client.force_login(reader)
+
+    response = client.post("/accounts/email/", {"action_send": "", "email": "second@example.com"}, follow=True)
+
+    assert response.status_code == 200
+    assert "지금은 이메일을 보낼 수 없어" in response.content.decode()

@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.crypto import get_random_string
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from articles.account_forms import LoginForm
@@ -22,17 +23,16 @@ from articles.views import safe_next_url
 from ktnews.account_adapter import MailNotSent, reach_mail_server
 from ktnews.spelling import canonical_email
 
+MAIL_NOT_SENT = gettext_lazy(
+    "We could not send you an email just now, so nothing was done. "
+    "Please try again in a few minutes; if it keeps failing, write to the newsroom."
+)
+
 
 def mail_not_sent(view, form):
     """The form again, saying that nothing was sent and what to do: a 503, which tells the reader's browser
     (and monitoring) that trying again later is the answer."""
-    form.add_error(
-        None,
-        _(
-            "We could not send you an email just now, so nothing was done. "
-            "Please try again in a few minutes; if it keeps failing, write to the newsroom."
-        ),
-    )
+    form.add_error(None, MAIL_NOT_SENT)
     return view.render_to_response(view.get_context_data(form=form), status=503)
 
 
@@ -51,6 +51,25 @@ class SignupView(allauth_views.SignupView):
         except MailNotSent:
             clear_login(self.request)  # the sign-in waiting for verification was of the account rolled back
             return mail_not_sent(self, form)
+
+
+class EmailView(allauth_views.EmailView):
+    """allauth's page of a reader's addresses: an address added while mail cannot go is not kept (the form
+    comes back with it typed in), and asking for its verification mail again says so instead of failing."""
+
+    def form_valid(self, form):
+        try:
+            with transaction.atomic():
+                return super().form_valid(form)
+        except MailNotSent:
+            return mail_not_sent(self, form)
+
+    def _action_send(self, request, *args, **kwargs):
+        try:
+            return super()._action_send(request, *args, **kwargs)
+        except MailNotSent:
+            messages.error(request, MAIL_NOT_SENT)
+            return None
 
 
 class LoginView(allauth_views.LoginView):
