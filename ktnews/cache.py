@@ -206,18 +206,19 @@ class RedisCache(DjangoRedisCache):
 
     def _guarded(self, operation, *, on_failure, written=()):
         if self._outage.skip():
-            self._unwritten(written)
+            self._raise_epoch_if_invalidating(written)
             return on_failure()
         try:
             result = operation()
         except OUTAGE_ERRORS as error:
             self._outage.failed(error)
-            self._unwritten(written)
+            self._raise_epoch_if_invalidating(written)
             return on_failure()
         self._outage.answered()
         return result
 
-    def _unwritten(self, keys) -> None:
+    def _raise_epoch_if_invalidating(self, keys) -> None:
+        """A write that would have invalidated kept pages did not reach Redis: retire every key instead."""
         if any(str(key).startswith(INVALIDATING_PREFIXES) for key in keys):
             _epoch.raise_()
 

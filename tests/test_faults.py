@@ -202,7 +202,7 @@ def own_redis(tmp_path):
         redis.stop()
 
 
-def sign_in(environment, base_url) -> dict:
+def sign_in(environment) -> dict:
     """A signed-in reader's cookies: a session made in the database (and read through the cache)."""
     code = (
         "from django.contrib.auth import get_user_model; from django.contrib.sessions.backends.cached_db import "
@@ -220,7 +220,7 @@ def test_reading_commenting_and_health_go_on_while_redis_is_down_and_nothing_sta
     environment = {**site, "REDIS_URL": own_redis.url, "KTNEWS_COMMENTS_PER_MINUTE": "2"}
     story = a_story(environment)
     with gunicorn(environment, free_port(), workers=1, threads=1, log=tmp_path / "app.log") as server:
-        reader = sign_in(environment, server)
+        reader = sign_in(environment)
         assert fetch(server, story["url"])[0] == 200  # kept in Redis
         assert "campus_reader" in fetch(server, "/", cookies=reader)[2]
 
@@ -483,11 +483,8 @@ def test_changes_made_while_redis_hangs_reach_a_server_that_never_saw_the_outage
     makes all of it unreachable."""
     environment = {**site, "REDIS_URL": own_redis.url}
     story = a_story(environment)
-    with (
-        gunicorn(environment, free_port(), workers=1, threads=1, log=tmp_path / "a.log") as first,
-        gunicorn(environment, free_port(), workers=1, threads=1, log=tmp_path / "b.log") as idle,
-    ):
-        reader = sign_in(environment, first)
+    with gunicorn(environment, free_port(), workers=1, threads=1, log=tmp_path / "idle.log") as idle:
+        reader = sign_in(environment)
         for _reader in range(2):
             assert fetch(idle, story["url"])[0] == 200  # kept
         assert fetch(idle, "/accounts/profile/", cookies=reader)[0] == 200
