@@ -282,6 +282,7 @@ def _without_index(state: dict) -> dict:
     return {**state, "rows": {**state["rows"], "articles.Article": stories}}
 
 
+@pytest.mark.postgresql  # it makes databases of its own on both engines: once is enough
 def test_a_backup_restores_every_row_file_and_page_between_sqlite_and_postgresql_both_ways(
     newsroom, new_site, tmp_path, settings
 ):
@@ -320,6 +321,7 @@ def _has_microseconds(state: dict) -> bool:
     return any(int(value.partition(".")[2][:6] or 0) % 1000 for value in times)
 
 
+@pytest.mark.postgresql  # it makes databases of its own on both engines: once is enough
 def test_a_postgresql_dump_restores_onto_a_new_postgresql_database_with_every_row_file_and_page(
     newsroom, new_site, tmp_path, settings
 ):
