@@ -13,8 +13,11 @@ from django.test import Client
 from django.utils import timezone, translation
 
 from articles.models import Article, Byline, Reporter, Section
+from tests.own_servers import OwnRedis
 
 PASSWORD = "correct horse battery staple"
+#: Where the sample nginx connects from: this machine, as the test client does by default.
+NGINX_ADDRESS = "127.0.0.1"
 
 
 def make_user(username, group=None, *, is_staff=None):
@@ -139,6 +142,23 @@ def empty_cache():
     yield
     for kept in (cache, _in_process, _counting_fallback):
         kept.clear()
+
+
+@pytest.fixture
+def behind_nginx(settings):
+    """The sample deployment: one nginx of ours in front, connecting from this machine and appending the
+    address it got each request from to X-Forwarded-For."""
+    settings.TRUSTED_PROXY_COUNT = 1
+    settings.TRUSTED_PROXY_IPS = [NGINX_ADDRESS]
+
+
+@pytest.fixture
+def own_redis(tmp_path):
+    """A redis-server of the test's own (tests/own_servers.py), gone with the test whatever it did to it."""
+    redis = OwnRedis(tmp_path)
+    redis.start()
+    yield redis
+    redis.stop()
 
 
 @pytest.fixture

@@ -8,8 +8,6 @@ new PostgreSQL database in the PostgreSQL run.
 
 import json
 import re
-import shutil
-import signal
 import socket
 import ssl
 import subprocess
@@ -28,16 +26,11 @@ from django.conf import settings
 
 from ktnews.cache import EPOCH_READ_SECONDS
 from scripts.served import PROJECT, Browser, gunicorn, prepare_site, production_environment
+from tests.own_servers import free_port
 
 HOST = "news.example.ac.kr"
 #: How soon a takedown must reach every reader (the issue's promise), plus a little for this machine.
 TAKEDOWN_SECONDS = 5
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -152,54 +145,6 @@ def test_a_story_unpublished_from_the_shell_leaves_every_worker_at_once_without_
 
 
 # Redis: refused, frozen, back
-
-
-class OwnRedis:
-    """A redis-server of this test's own on a free port: stopped, frozen (SIGSTOP: connections hang) and
-    started again with its data (it keeps none on disk, so "stopped" also forgets everything)."""
-
-    def __init__(self, folder: Path):
-        self.port, self.folder, self.process = free_port(), folder, None
-
-    @property
-    def url(self) -> str:
-        return f"redis://127.0.0.1:{self.port}/0"
-
-    def start(self):
-        self.process = subprocess.Popen(
-            [shutil.which("redis-server"), "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
-             "--appendonly", "no", "--dir", str(self.folder)],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )  # fmt: skip
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            with socket.socket() as probe:
-                if probe.connect_ex(("127.0.0.1", self.port)) == 0:
-                    return
-            time.sleep(0.05)
-        raise AssertionError("redis-server did not start")
-
-    def stop(self):
-        self.process.terminate()
-        self.process.wait(timeout=10)
-
-    @contextmanager
-    def frozen(self):
-        self.process.send_signal(signal.SIGSTOP)
-        try:
-            yield
-        finally:
-            self.process.send_signal(signal.SIGCONT)
-
-
-@pytest.fixture
-def own_redis(tmp_path):
-    redis = OwnRedis(tmp_path)
-    redis.start()
-    yield redis
-    if redis.process.poll() is None:
-        redis.process.send_signal(signal.SIGCONT)
-        redis.stop()
 
 
 def sign_in(environment) -> dict:

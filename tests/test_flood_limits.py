@@ -15,9 +15,8 @@ from django.utils import timezone
 from articles.models import Article, Comment
 from ktnews.rate_limits import Limit, client_network
 from tests.conftest import make_article, make_commenter
-from tests.test_faults import OwnRedis
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("behind_nginx")]
 
 CAMPUS = "203.0.113.7"
 ELSEWHERE = "198.51.100.4"
@@ -26,28 +25,12 @@ ADDRESS_HOUR_REFUSAL = "같은 네트워크에서 한 시간에 올릴 수 있�
 READER_MINUTE_REFUSAL = "댓글은 1분에 3개까지"
 
 
-@pytest.fixture(autouse=True)
-def behind_nginx(settings):
-    """One proxy of ours (nginx on this machine) appends the address it got each request from."""
-    settings.TRUSTED_PROXY_COUNT = 1
-    settings.TRUSTED_PROXY_IPS = ["127.0.0.1"]
-
-
 @pytest.fixture
 def story(section, reporter):
     return make_article(
         section, reporter, status=Article.Status.PUBLISHED,
         title_ko="총학생회 선거, 다음 주 투표", title_en="Student council votes next week",
     )  # fmt: skip
-
-
-@pytest.fixture
-def own_redis(tmp_path):
-    server = OwnRedis(tmp_path)
-    server.start()
-    yield server
-    if server.process.poll() is None:
-        server.stop()
 
 
 def reader_at(username, forwarded_for) -> Client:

@@ -15,25 +15,17 @@ from django.core import mail
 from django.test import Client
 
 from articles.models import ReaderProfile
-from tests.conftest import PASSWORD, make_commenter
+from tests.conftest import NGINX_ADDRESS, PASSWORD, make_commenter
 
 pytestmark = pytest.mark.django_db
 
-PROXY = "10.0.0.2"
 PAUSED = "Too many failed sign-ins for this account or from this network."
 NEW_PASSWORD = "a long enough passphrase 42"
 
 
-@pytest.fixture
-def behind_nginx(settings):
-    """The sample deployment: one nginx in front, connecting from its own address."""
-    settings.TRUSTED_PROXY_COUNT = 1
-    settings.TRUSTED_PROXY_IPS = [PROXY]
-
-
 def through_proxy(reader_address: str) -> dict:
     """What nginx passes on: its own address as the connection's, the reader's appended to the header."""
-    return {"REMOTE_ADDR": PROXY, "HTTP_X_FORWARDED_FOR": f"203.0.113.250, {reader_address}"}
+    return {"REMOTE_ADDR": NGINX_ADDRESS, "HTTP_X_FORWARDED_FOR": f"203.0.113.250, {reader_address}"}
 
 
 def sign_in(client, login, password, **extra):
