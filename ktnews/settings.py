@@ -234,6 +234,9 @@ EMAIL_HOST_USER = env_str("DJANGO_EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env_secret("DJANGO_EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", default=True)
 DEFAULT_FROM_EMAIL = env_str("DJANGO_DEFAULT_FROM_EMAIL", "KT News <news@ktnews.example>")
+# A slow mail server delays the page that queued a mail by at most this long; the mail then waits for the timer
+# (articles.outbox).
+EMAIL_TIMEOUT = env_int("DJANGO_EMAIL_TIMEOUT", 5)
 
 # Security. Production (DEBUG off) is HTTPS-only unless told otherwise.
 SECURE_CONTENT_TYPE_NOSNIFF = True

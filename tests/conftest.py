@@ -13,7 +13,7 @@ from django.test import Client
 from django.utils import timezone, translation
 
 from articles.models import Article, Byline, Reporter, Section
-from tests.own_servers import OwnRedis
+from tests.own_servers import OwnRedis, OwnSmtp
 
 PASSWORD = "correct horse battery staple"
 #: Where the sample nginx connects from: this machine, as the test client does by default.
@@ -159,6 +159,16 @@ def own_redis(tmp_path):
     redis.start()
     yield redis
     redis.stop()
+
+
+@pytest.fixture
+def own_smtp(settings):
+    """A running SMTP server of the test's own that the site sends its mail to (tests/own_servers.py)."""
+    smtp = OwnSmtp()
+    smtp.start()
+    smtp.use_in(settings)
+    yield smtp
+    smtp.stop()
 
 
 @pytest.fixture

@@ -1,6 +1,9 @@
 """Servers of a test's own, never the machine's: a free port for one, and a redis-server that a test starts,
-stops and freezes (tests/test_faults.py, tests/test_flood_limits.py; the fixture is ``own_redis``)."""
+stops and freezes (tests/test_faults.py, tests/test_flood_limits.py; the fixture is ``own_redis``), and an SMTP
+server (``own_smtp``)."""
 
+import email
+import email.policy
 import shutil
 import signal
 import socket
@@ -8,6 +11,8 @@ import subprocess
 import time
 from contextlib import contextmanager
 from pathlib import Path
+
+from aiosmtpd.controller import Controller
 
 
 def free_port() -> int:
@@ -56,3 +61,29 @@ class OwnRedis:
             yield
         finally:
             self.process.send_signal(signal.SIGCONT)
+
+
+class OwnSmtp:
+    """An SMTP server of this test's own (aiosmtpd, in a thread) on a free port, keeping the messages it
+    accepted; stopped, the port refuses connections as a mail server that is down does."""
+
+    def __init__(self):
+        self.port, self.messages, self.controller = free_port(), [], None
+
+    async def handle_DATA(self, server, session, envelope):  # aiosmtpd's handler hook
+        self.messages.append(email.message_from_bytes(envelope.content, policy=email.policy.default))
+        return "250 OK"
+
+    def start(self):
+        self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
+        self.controller.start()
+
+    def stop(self):
+        if self.controller is not None:
+            self.controller.stop()
+            self.controller = None
+
+    def use_in(self, settings):
+        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", self.port
+        settings.EMAIL_USE_TLS, settings.EMAIL_HOST_USER, settings.EMAIL_HOST_PASSWORD = False, "", ""

@@ -1,5 +1,6 @@
-"""The newsroom admin: stories and their people (newsroom.py), photos (photos.py), readers' comments (moderation.py)."""
+"""The newsroom admin: stories and their people (newsroom.py), photos (photos.py), readers' comments
+(moderation.py), mail waiting or sent (outbox.py)."""
 
-from articles.admin import moderation, newsroom, photos
+from articles.admin import moderation, newsroom, outbox, photos
 
-__all__ = ["moderation", "newsroom", "photos"]
+__all__ = ["moderation", "newsroom", "outbox", "photos"]

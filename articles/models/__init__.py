@@ -10,6 +10,7 @@ from articles.models.comments import (
     recount_replies,
 )
 from articles.models.history import RemovedStory, StoryAutosave, StoryEvent
+from articles.models.mail import OutgoingMail
 from articles.models.moderation import AllowedPhrase, BlockedPhrase, CommentBan, HoldRules, ModerationLogEntry
 from articles.models.people import ReaderProfile, Reporter
 from articles.models.photos import Photo, StoryPhoto, refresh_lead_photos
@@ -37,6 +38,7 @@ __all__ = [
     "DailyReadCount",
     "HoldRules",
     "ModerationLogEntry",
+    "OutgoingMail",
     "Photo",
     "ReaderProfile",
     "RemovedStory",

@@ -1,0 +1,87 @@
+"""Sending mail without making anyone wait for it: ``send_later`` queues a mail in the current transaction and
+tries to send it once that commits; ``send_due_mail`` sends what waits (see articles.models.mail).
+
+Mails are written when queued, in the recipient's language, so that the queue needs nothing but its rows.
+"""
+
+import contextlib
+import logging
+import smtplib
+import socket
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db import transaction
+from django.template import Context, TemplateDoesNotExist
+from django.template.loader import get_template, render_to_string
+from django.utils import translation
+
+from articles.models.mail import OutgoingMail
+
+logger = logging.getLogger(__name__)
+
+#: What a mail server that is down, refusing or slow raises; anything else is a bug and is raised.
+SENDING_FAILURES = (smtplib.SMTPException, OSError, socket.timeout)
+
+
+def send_later(*, to: str, template: str, context: dict, language: str) -> OutgoingMail:
+    """Queue the mail ``template`` (``<template>_subject.txt``, ``<template>.txt`` and, if it exists,
+    ``<template>.html``) to ``to``, written in ``language``; it goes out after the current transaction commits
+    (never if it rolls back)."""
+    with translation.override(language):
+        subject = " ".join(_plain_text(f"{template}_subject.txt", context).split())
+        text = _plain_text(f"{template}.txt", context)
+        try:
+            html = render_to_string(f"{template}.html", context)
+        except TemplateDoesNotExist:
+            html = ""
+    subject = f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{subject}"[:300]
+    mail = OutgoingMail.objects.create(to=to, subject=subject, text=text, html=html, language=language)
+    transaction.on_commit(lambda: send_due_mail(only=[mail.pk]), robust=True)
+    return mail
+
+
+def _plain_text(template_name: str, context: dict) -> str:
+    """A plain-text template rendered without HTML escaping (a headline's "<" stays "<")."""
+    return get_template(template_name).template.render(Context(context, autoescape=False))
+
+
+def send_due_mail(*, only=None, limit: int = 500) -> tuple[int, int]:
+    """Send up to ``limit`` mails that are due (or only the mails with these ids, if due): (sent, failed). Stops at
+    the first failure, since a mail server that refused one mail will keep the others waiting for as long."""
+    due = OutgoingMail.objects.due().order_by("next_attempt_at", "pk")
+    if only is not None:
+        due = due.filter(pk__in=only)
+    # The ids first: no cursor stays open on the table while the mail server takes its time.
+    ids = list(due.values_list("pk", flat=True)[:limit])
+    sent = failed = 0
+    connection = get_connection(fail_silently=False)
+    try:
+        for mail in _claimed(ids):
+            try:
+                _message(mail, connection).send()
+            except SENDING_FAILURES as error:
+                mail.mark_failed(error)
+                logger.warning("Mail %s to the mail server failed (attempt %s): %s", mail.pk, mail.attempts, error)
+                failed += 1
+                break
+            mail.mark_sent()
+            sent += 1
+    finally:
+        with contextlib.suppress(SENDING_FAILURES):
+            connection.close()
+    return sent, failed
+
+
+def _claimed(ids):
+    """Each of these mails that this sender wins, as it is now (another sender may have taken or sent some)."""
+    for pk in ids:
+        if OutgoingMail.claim(pk):
+            yield OutgoingMail.objects.get(pk=pk)
+
+
+def _message(mail: OutgoingMail, connection) -> EmailMultiAlternatives:
+    message = EmailMultiAlternatives(mail.subject, mail.text, to=[mail.to], connection=connection)
+    if mail.html:
+        message.attach_alternative(mail.html, "text/html")
+    return message
