@@ -86,7 +86,12 @@ class TranslationStatusForm(forms.Form):
 
     @property
     def changed_data(self):
-        return [name for name in super().changed_data if name != MARK_CURRENT]
+        # Neither is a change of the story's text: the checkbox is not a field of it, and an original language not
+        # sent keeps the story's (clean_original_language).
+        unchanged = {MARK_CURRENT} | (
+            {"original_language"} if self.add_prefix("original_language") not in self.data else set()
+        )
+        return [name for name in super().changed_data if name not in unchanged]
 
     def clean(self):
         # Not a field of the story: kept out of the merge with saves made meanwhile (articles.merging).
