@@ -177,6 +177,11 @@ def test_side_by_side_view_only_for_those_who_may_see_the_story(
     # Their own, and anyone's published story, they may see.
     assert reporter_client.get(f"/admin/articles/article/{korean_story.pk}/translation/").status_code == 200
     assert reporter_client.get("/admin/articles/article/99999/translation/").status_code == 404
+    # A published story is theirs to read, not to change: the form says the translation lags, offers no checkbox.
+    Article.objects.filter(pk=korean_story.pk).update(translation_stale=True)
+    form_page = reporter_client.get(f"/admin/articles/article/{korean_story.pk}/change/").content.decode()
+    assert "영어 번역이 한국어 원문의 최근 수정 전 버전입니다." in form_page
+    assert "mark_translation_current" not in form_page
     client.force_login(reader)
     response = client.get(f"/admin/articles/article/{korean_story.pk}/translation/")
     assert response.status_code == 302

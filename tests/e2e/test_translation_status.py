@@ -7,6 +7,7 @@ from playwright.sync_api import expect
 from articles.models import Article
 from tests.conftest import make_article
 from tests.e2e.test_newsroom_workflow import signed_in_page
+from tests.e2e.test_story_editing import axe_report_on
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -32,4 +33,8 @@ def test_english_original_opens_on_its_tab_and_shows_beside_its_translation(live
     expect(english).to_contain_text("Exchange students arrive")
     expect(korean).to_contain_text("교환학생 입국")
     assert english.bounding_box()["y"] == korean.bounding_box()["y"]  # next to each other on a wide screen
+    page.set_viewport_size({"width": 360, "height": 800})
+    assert korean.bounding_box()["y"] > english.bounding_box()["y"]  # one under the other on a phone
+    violations, report = axe_report_on(page, ".translation-view")
+    assert violations == 0, report
     assert errors == []
