@@ -86,7 +86,7 @@ class TranslationStatusForm(forms.Form):
 
     @property
     def changed_data(self):
-        # Neither is a change of the story's text: the checkbox is not a field of it, and an original language not
+        # Left out of the revision's note: the checkbox is not a field of the story, and an original language not
         # sent keeps the story's (clean_original_language).
         unchanged = {MARK_CURRENT} | (
             {"original_language"} if self.add_prefix("original_language") not in self.data else set()
