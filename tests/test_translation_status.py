@@ -221,3 +221,14 @@ def test_single_language_story_has_no_note(client, section):
     story = make_article(section, status=Article.Status.PUBLISHED, title_en="Only in English")
     Article.objects.filter(pk=story.pk).update(translation_stale=True)  # even if it were set, there is no translation
     assert "story__language-note--stale" not in client.get(f"/news/{story.pk}/{story.slug}/").content.decode()
+
+
+def test_marking_current_in_a_form_someone_saved_over_meanwhile(editor_client, korean_story):
+    save_story_form(editor_client, korean_story, body_ko="<p>선거가 두 달 미뤄졌다.</p>")
+    opened = Article.objects.get(pk=korean_story.pk)  # the form as opened, then a colleague moves the story
+    korean_story.placement = Article.Placement.LEAD
+    korean_story.save()
+
+    save_story_form(editor_client, opened, mark_translation_current="on")
+    assert not opened.translation_stale
+    assert opened.placement == Article.Placement.LEAD  # their change kept, merged with this save
