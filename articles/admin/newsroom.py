@@ -18,6 +18,7 @@ from solo.admin import SingletonModelAdmin
 from articles.admin.changelists import DateHierarchyAdmin
 from articles.admin.photos import StoryPhotoInline
 from articles.admin.story_editing import StoryHistoryMixin, StoryTrashMixin
+from articles.admin.translations import StoryTranslationMixin
 from articles.forms import WORKFLOW_ACTIONS, ArticleAdminForm, requested_workflow_action
 from articles.models import PUBLISH_PERMISSION, Article, Byline, Reporter, Section, SiteSettings, Tag
 from ktnews.signin_guard import AdminAuthenticationForm
@@ -111,7 +112,9 @@ class BylineInline(admin.TabularInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(DateHierarchyAdmin, StoryHistoryMixin, StoryTrashMixin, TabbedTranslationAdmin):
+class ArticleAdmin(
+    StoryTranslationMixin, DateHierarchyAdmin, StoryHistoryMixin, StoryTrashMixin, TabbedTranslationAdmin
+):
     form = ArticleAdminForm
     actions = ["move_to_trash"]
     inlines = [BylineInline, StoryPhotoInline]

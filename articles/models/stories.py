@@ -17,6 +17,7 @@ from articles.models.history import RemovedStory, StoryEvent, forget_revisions, 
 from articles.models.people import Reporter
 from articles.richtext import PlainTextOf, StoryBodyField
 from articles.search import update_search_documents
+from articles.translation_status import follow_translation
 
 PUBLISH_PERMISSION = "articles.publish_article"
 #: Saves this soon after approval (the approval itself, a typo fixed at once) are not revisions.
@@ -204,6 +205,15 @@ class Article(models.Model):
         editable=False,
         related_name="+",
     )
+    original_language = models.CharField(
+        _("original language"), max_length=2, choices=settings.LANGUAGES, blank=True,
+        help_text=_("The language the story was written in; the other is its translation. Left empty, it is the "
+                    "language of the first headline."),
+    )  # fmt: skip
+    #: Kept by every save (articles.translation_status): the original's text changed after the translation's.
+    translation_stale = models.BooleanField(_("translation out of date"), default=False, editable=False)
+    #: Set by the newsroom's "mark the translation as current": the next save clears translation_stale.
+    translation_marked_current = False
     #: Set when loaded from the database (see from_db); a story made in memory was never public.
     was_published_when_loaded = False
     #: Readers' visible comments, kept by the comments code so lists never count rows.
@@ -255,10 +265,12 @@ class Article(models.Model):
             self.slug = slugify(self.title_en or self.title_ko or "", allow_unicode=True)[:120] or "story"
         if self._state.adding or kwargs.get("force_insert"):
             self.version += 1
+            follow_translation(self, None)
             super().save(*args, **kwargs)
         else:
             with transaction.atomic():
                 self._save_over_current(kwargs)
+                follow_translation(self, kwargs["update_fields"])
                 super().save(*args, **kwargs)
         update_search_documents(Article.objects.filter(pk=self.pk))
 
