@@ -16,6 +16,7 @@ def sign_up(client, **overrides):
     data = {
         "email": "new@example.com", "nickname": "새독자",
         "password1": "a long enough passphrase 42", "password2": "a long enough passphrase 42",
+        "agree_terms": "on", "agree_privacy": "on",
     }  # fmt: skip
     return client.post("/accounts/signup/", {**data, **overrides})
 
@@ -45,6 +46,7 @@ def test_nicknames_are_validated(client, nickname, message):
     response = client.post("/en/accounts/signup/", {
         "email": "new@example.com", "nickname": nickname,
         "password1": "a long enough passphrase 42", "password2": "a long enough passphrase 42",
+        "agree_terms": "on", "agree_privacy": "on",
     })  # fmt: skip
 
     assert response.status_code == 200
@@ -58,6 +60,7 @@ def test_nicknames_are_unique_ignoring_case(client):
     response = client.post("/en/accounts/signup/", {
         "email": "new@example.com", "nickname": "campuscat",
         "password1": "a long enough passphrase 42", "password2": "a long enough passphrase 42",
+        "agree_terms": "on", "agree_privacy": "on",
     })  # fmt: skip
     assert "already taken" in response.content.decode()
 
@@ -160,6 +163,7 @@ def sign_up_in_english(client, nickname):
     return client.post("/en/accounts/signup/", {
         "email": "new@example.com", "nickname": nickname,
         "password1": "a long enough passphrase 42", "password2": "a long enough passphrase 42",
+        "agree_terms": "on", "agree_privacy": "on",
     })  # fmt: skip
 
 
