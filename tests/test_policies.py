@@ -18,7 +18,8 @@ SIGN_UP = {
 
 def new_version(kind, days_from_today, **fields):
     texts = {
-        "title_ko": "개정 이용약관", "title_en": "Revised terms", "body_ko": "<p>새 약관</p>", "body_en": "<p>New terms</p>",
+        "title_ko": "개정 이용약관", "title_en": "Revised terms",
+        "body_ko": "<p>새 약관</p>", "body_en": "<p>New terms</p>",
         "changes_ko": "댓글 규칙을 고쳤습니다.", "changes_en": "The comment rules changed.",
     }  # fmt: skip
     return PolicyVersion.objects.create(
@@ -35,16 +36,16 @@ def test_every_page_links_the_four_policies_and_each_is_there_in_both_languages(
         ("contact", "문의", "Contact"),
     ]:
         assert f'href="/policies/{kind}/"' in home
-        assert f"<h1 class=\"page-title\">{korean_title}</h1>" in client.get(f"/policies/{kind}/").content.decode()
+        assert f'<h1 class="page-title">{korean_title}</h1>' in client.get(f"/policies/{kind}/").content.decode()
         english = client.get(f"/en/policies/{kind}/").content.decode()
-        assert f"<h1 class=\"page-title\">{english_title}</h1>" in english
+        assert f'<h1 class="page-title">{english_title}</h1>' in english
     assert client.get("/policies/cookies/").status_code == 404
 
 
 def test_a_new_version_takes_over_on_its_day_and_the_old_one_stays_readable(client):
     upcoming = new_version(PolicyKind.TERMS, 7)
     page = client.get("/en/policies/terms/").content.decode()
-    assert "<h1 class=\"page-title\">Terms of use</h1>" in page  # version 1 is still in force
+    assert '<h1 class="page-title">Terms of use</h1>' in page  # version 1 is still in force
     assert "A new version takes effect on" in page
     assert "The comment rules changed." in page
     assert client.get(f"/policies/terms/{upcoming.version}/").status_code == 404  # not published before its day
@@ -63,10 +64,14 @@ def test_a_version_in_force_cannot_be_rewritten_or_deleted_in_the_admin(editor_c
     address = f"/admin/articles/policyversion/{in_force.pk}/change/"
     form = editor_client.get(address).content.decode()
     assert 'name="body_ko"' not in form  # shown, not editable
-    editor_client.post(address, {"title_ko": "바꿈", "title_en": "Changed", "body_ko": "<p>x</p>", "body_en": "<p>x</p>"})
+    editor_client.post(
+        address, {"title_ko": "바꿈", "title_en": "Changed", "body_ko": "<p>x</p>", "body_en": "<p>x</p>"}
+    )
     in_force.refresh_from_db()
     assert in_force.title_en == "Privacy policy"
-    assert editor_client.post(f"/admin/articles/policyversion/{in_force.pk}/delete/", {"post": "yes"}).status_code == 403
+    assert (
+        editor_client.post(f"/admin/articles/policyversion/{in_force.pk}/delete/", {"post": "yes"}).status_code == 403
+    )
 
     response = editor_client.post("/admin/articles/policyversion/add/", {
         "kind": "privacy", "title_ko": "개인정보처리방침", "title_en": "Privacy policy",
