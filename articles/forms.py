@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from articles.comment_text import normalize_comment
 from articles.merging import EditConflict, StoryMerge
-from articles.models import Article, Comment, CommentReport, ReaderProfile
+from articles.models import Article, Comment, CommentReport, Consent, ReaderProfile
 from articles.models.people import normalize_nickname
 from articles.richtext import sanitize_story_html
 
@@ -146,12 +146,24 @@ def validated_nickname(raw: str, profile: ReaderProfile | None = None) -> str:
 
 
 class NicknameSignupForm(forms.Form):
-    """The extra field of the reader sign-up (site and social accounts alike): the nickname."""
+    """What the reader sign-up adds to allauth's (site and social accounts alike): the nickname, and the consents
+    Korean law asks for, each on its own — the terms and the collection of personal data required, e-mails not."""
 
     nickname = forms.CharField(
         label=_("Nickname"),
         max_length=20,
         help_text=_("2 to 20 characters, shown with your comments. Your email is never shown."),
+    )
+    agree_terms = forms.BooleanField(
+        label=_("I agree to the terms of use (required)"),
+        error_messages={"required": _("To sign up, please agree to the terms of use.")},
+    )
+    agree_privacy = forms.BooleanField(
+        label=_("I agree to the collection and use of my personal data described above (required)"),
+        error_messages={"required": _("To sign up, please agree to the collection and use of your personal data.")},
+    )
+    agree_emails = forms.BooleanField(
+        label=_("Send me e-mails from KT News, such as the weekly newsletter (optional)"), required=False
     )
 
     def clean_nickname(self):
@@ -159,6 +171,7 @@ class NicknameSignupForm(forms.Form):
 
     def signup(self, request, user):
         ReaderProfile.objects.create(user=user, nickname=self.cleaned_data["nickname"])
+        Consent.record_signup(user, emails=self.cleaned_data["agree_emails"])
 
 
 class NicknameForm(forms.ModelForm):

@@ -2,7 +2,7 @@
 
 from modeltranslation.translator import TranslationOptions, register
 
-from articles.models import Article, Photo, Reporter, Section, Tag
+from articles.models import Article, Photo, PolicyVersion, Reporter, Section, Tag
 
 
 @register(Section)
@@ -29,3 +29,9 @@ class TagTranslationOptions(TranslationOptions):
 @register(Photo)
 class PhotoTranslationOptions(TranslationOptions):
     fields = ("caption", "alt_text")
+
+
+@register(PolicyVersion)
+class PolicyVersionTranslationOptions(TranslationOptions):
+    fields = ("title", "body", "changes")
+    required_languages = {"ko": ("title", "body"), "en": ("title", "body")}

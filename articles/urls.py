@@ -1,7 +1,7 @@
 from django.urls import path
 
 from articles import feeds
-from articles.views import comments, stories
+from articles.views import comments, policies, stories
 
 app_name = "articles"
 
@@ -26,4 +26,6 @@ urlpatterns = [
     path("search/", stories.search, name="search"),
     path("reads/<int:pk>/", stories.story_read, name="read"),
     path("preview/<int:pk>/", stories.article_preview, name="preview"),
+    path("policies/<slug:kind>/", policies.policy, name="policy"),
+    path("policies/<slug:kind>/<int:version>/", policies.policy_version, name="policy_version"),
 ]

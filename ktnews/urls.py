@@ -32,6 +32,7 @@ urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     path("accounts/profile/", accounts.reader_account, name="reader_account"),
     path("accounts/delete/", accounts.delete_account, name="account_delete"),
+    path("accounts/my-data/", accounts.download_my_data, name="account_data"),
     path("accounts/comments/", accounts.my_comments, name="my_comments"),
     # allauth's own, answering when mail cannot be sent (articles/views/accounts.py).
     path("accounts/login/", accounts.LoginView.as_view(), name="account_login"),

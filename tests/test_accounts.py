@@ -1,13 +1,15 @@
 """Readers' accounts: signing up with a nickname, signing in by choosing an account, leaving for good."""
 
+import time
+
 import pytest
-from allauth.socialaccount.models import SocialApp
+from allauth.socialaccount.models import SocialAccount, SocialApp
 from django.contrib.auth.models import User
 from django.core import mail
 from django.test import Client
 
 from articles.models import Article, Comment, ReaderProfile
-from tests.conftest import make_article, make_commenter
+from tests.conftest import PASSWORD, make_article, make_commenter
 
 pytestmark = pytest.mark.django_db
 
@@ -16,6 +18,7 @@ def sign_up(client, **overrides):
     data = {
         "email": "new@example.com", "nickname": "새독자",
         "password1": "a long enough passphrase 42", "password2": "a long enough passphrase 42",
+        "agree_terms": "on", "agree_privacy": "on",
     }  # fmt: skip
     return client.post("/accounts/signup/", {**data, **overrides})
 
@@ -45,6 +48,7 @@ def test_nicknames_are_validated(client, nickname, message):
     response = client.post("/en/accounts/signup/", {
         "email": "new@example.com", "nickname": nickname,
         "password1": "a long enough passphrase 42", "password2": "a long enough passphrase 42",
+        "agree_terms": "on", "agree_privacy": "on",
     })  # fmt: skip
 
     assert response.status_code == 200
@@ -58,6 +62,7 @@ def test_nicknames_are_unique_ignoring_case(client):
     response = client.post("/en/accounts/signup/", {
         "email": "new@example.com", "nickname": "campuscat",
         "password1": "a long enough passphrase 42", "password2": "a long enough passphrase 42",
+        "agree_terms": "on", "agree_privacy": "on",
     })  # fmt: skip
     assert "already taken" in response.content.decode()
 
@@ -77,20 +82,54 @@ def test_the_account_page_never_redirects_off_site(commenter_client):
     assert response["Location"] == "/accounts/profile/"
 
 
-def test_deleting_an_account_says_what_goes_and_takes_the_comments(commenter_client, commenter, section):
+def test_deleting_an_account_says_what_goes_asks_for_the_password_and_takes_the_comments(
+    commenter_client, commenter, section
+):
     story = make_article(section, status=Article.Status.PUBLISHED)
     Comment.objects.create(article=story, author=commenter, body="One")
     Comment.objects.create(article=story, author=commenter, body="Two")
 
     warning = commenter_client.get("/en/accounts/delete/").content.decode()
     assert "2 of your comments" in warning
-    response = commenter_client.post("/accounts/delete/")
+    assert "the record of your consents" in warning
+    assert 'type="password" name="password"' in warning
+
+    refused = commenter_client.post("/accounts/delete/", {"password": "not it"})
+    assert refused.status_code == 200
+    assert "비밀번호가 맞지 않아 계정을 삭제하지 않았습니다." in refused.content.decode()
+    assert User.objects.filter(pk=commenter.pk).exists()
+
+    response = commenter_client.post("/accounts/delete/", {"password": PASSWORD})
     assert response.status_code == 302
     assert not User.objects.filter(pk=commenter.pk).exists()
     assert not Comment.objects.exists()
     assert not ReaderProfile.objects.exists()
     story.refresh_from_db()
     assert story.comment_count == 0
+
+
+def test_an_account_without_a_password_is_deleted_only_after_signing_in_again(client, section):
+    social_reader = make_commenter("kakao_reader")
+    social_reader.set_unusable_password()
+    social_reader.save()
+
+    SocialAccount.objects.create(user=social_reader, provider="kakao", uid="4211")
+    SocialApp.objects.create(provider="kakao", name="Kakao", client_id="kakao-rest-key", secret="kakao-secret")
+    client.force_login(social_reader)
+
+    page = client.get("/en/accounts/delete/").content.decode()
+    assert 'name="password"' not in page
+    assert 'action="/en/accounts/kakao/login/?process=login&amp;next=%2Fen%2Faccounts%2Fdelete%2F"' in page
+    refused = client.post("/accounts/delete/")
+    assert "카카오, 네이버 또는 구글 계정으로 다시 로그인해야" in refused.content.decode()
+    assert User.objects.filter(pk=social_reader.pk).exists()
+
+    session = client.session  # what allauth records when the reader signs in with Kakao again
+    session["account_authentication_methods"] = [{"method": "socialaccount", "at": time.time(), "provider": "kakao"}]
+    session["account_authentication_methods_user"] = str(social_reader.pk)
+    session.save()
+    assert client.post("/accounts/delete/").status_code == 302
+    assert not User.objects.filter(pk=social_reader.pk).exists()
 
 
 def test_newsroom_accounts_are_not_deleted_from_the_reader_page(reporter_client, reporter):
@@ -160,6 +199,7 @@ def sign_up_in_english(client, nickname):
     return client.post("/en/accounts/signup/", {
         "email": "new@example.com", "nickname": nickname,
         "password1": "a long enough passphrase 42", "password2": "a long enough passphrase 42",
+        "agree_terms": "on", "agree_privacy": "on",
     })  # fmt: skip
 
 
@@ -185,3 +225,40 @@ def test_hangul_letters_typed_alone_stay_as_typed(client):
     assert sign_up_in_english(client, "ㅋㅋ웃음").status_code == 302
 
     assert ReaderProfile.objects.get().nickname == "ㅋㅋ웃음"
+
+
+def test_a_reader_downloads_everything_the_site_keeps_about_them_as_json(client, section, commenter):
+    from articles.models import CommentRecommendation, CommentReport, Consent, PolicyKind, PolicyVersion
+
+    story = make_article(section, status=Article.Status.PUBLISHED, title_ko="축제 기사", title_en="Festival story")
+    other = make_commenter("other")
+    mine = Comment.objects.create(article=story, author=commenter, body="첫 댓글 <b>그대로</b>")
+    reply = Comment.objects.create(article=story, author=commenter, parent=mine, body="답글")
+    theirs = Comment.objects.create(article=story, author=other, body="다른 사람 댓글")
+    CommentRecommendation.objects.create(comment=theirs, reader=commenter)
+    CommentReport.objects.create(comment=theirs, reporter=commenter, reason="spam", details="광고")
+    Consent.objects.create(
+        user=commenter, subject="terms", policy_version=PolicyVersion.objects.current(PolicyKind.TERMS)
+    )
+    client.force_login(commenter)
+
+    response = client.get("/accounts/my-data/")
+    assert response["Content-Type"] == "application/json; charset=utf-8"
+    assert response["Content-Disposition"].startswith('attachment; filename="ktnews-my-data-')
+    assert "no-store" in response["Cache-Control"] or "max-age=0" in response["Cache-Control"]
+    data = response.json()
+    assert data["account"]["nickname"] == "민지"
+    assert data["account"]["email_addresses"] == [{"email": commenter.email, "verified": True, "primary": True}]
+    assert [(c["id"], c["text"], c["reply_to"]) for c in data["comments"]] == [
+        (mine.pk, "첫 댓글 <b>그대로</b>", None),
+        (reply.pk, "답글", mine.pk),
+    ]
+    assert data["comments"][0]["story"]["headline"] == "축제 기사"
+    assert data["recommendations"][0]["comment"] == theirs.pk
+    assert data["reports"][0]["details"] == "광고"
+    assert data["consents"][0]["policy"] == "terms"
+    assert data["consents"][0]["policy_version"] == 1
+    assert "other" not in response.content.decode()  # nothing of other readers'
+
+    client.logout()
+    assert client.get("/accounts/my-data/").status_code == 302  # to sign-in

@@ -317,7 +317,10 @@ def test_sign_in_says_the_same_for_a_wrong_password_and_an_unknown_account(clien
 
 def test_sign_up_and_password_reset_do_not_tell_who_has_an_account(client):
     make_commenter("known")
-    form = {"nickname": "처음", "password1": "a long enough passphrase 42", "password2": "a long enough passphrase 42"}
+    form = {
+        "nickname": "처음", "password1": "a long enough passphrase 42", "password2": "a long enough passphrase 42",
+        "agree_terms": "on", "agree_privacy": "on",
+    }  # fmt: skip
 
     taken = Client().post("/en/accounts/signup/", {**form, "email": "known@example.com"})
     free = Client().post("/en/accounts/signup/", {**form, "nickname": "두번째", "email": "free@example.com"})

@@ -21,6 +21,7 @@ pytestmark = pytest.mark.django_db
 
 PAUSED = "Too many failed sign-ins for this account or from this network."
 NEW_PASSWORD = "a long enough passphrase 42"
+CONSENTS = {"agree_terms": "on", "agree_privacy": "on"}
 
 
 def through_proxy(reader_address: str) -> dict:
@@ -33,7 +34,7 @@ def sign_in(client, login, password, **extra):
 
 
 def sign_up(client, email, nickname, **extra):
-    form = {"email": email, "nickname": nickname, "password1": NEW_PASSWORD, "password2": NEW_PASSWORD}
+    form = {"email": email, "nickname": nickname, "password1": NEW_PASSWORD, "password2": NEW_PASSWORD, **CONSENTS}
     return client.post("/en/accounts/signup/", form, **extra)
 
 
@@ -302,6 +303,7 @@ def mail_server_down(settings):
 def test_sign_up_with_the_mail_server_down_says_so_makes_nothing_and_can_be_done_again(mail_server_down, caplog):
     response = Client(raise_request_exception=False).post("/accounts/signup/", {
         "email": "new@example.com", "nickname": "새독자", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD,
+        **CONSENTS,
     })  # fmt: skip
 
     assert response.status_code == 503

@@ -14,6 +14,7 @@ from articles.models.mail import OutgoingMail
 from articles.models.moderation import AllowedPhrase, BlockedPhrase, CommentBan, HoldRules, ModerationLogEntry
 from articles.models.people import ReaderProfile, Reporter
 from articles.models.photos import Photo, StoryPhoto, refresh_lead_photos
+from articles.models.policies import Consent, PolicyKind, PolicyVersion
 from articles.models.site import DailyReadCount, SiteSettings
 from articles.models.stories import (
     PUBLISH_PERMISSION,
@@ -35,11 +36,14 @@ __all__ = [
     "CommentBan",
     "CommentRecommendation",
     "CommentReport",
+    "Consent",
     "DailyReadCount",
     "HoldRules",
     "ModerationLogEntry",
     "OutgoingMail",
     "Photo",
+    "PolicyKind",
+    "PolicyVersion",
     "ReaderProfile",
     "RemovedStory",
     "Reporter",

@@ -1,21 +1,31 @@
 """A reader's own account: signing up and resetting the password (allauth's, when mail fails), the nickname on
 their comments, and leaving for good."""
 
+import json
+import time
+
+from allauth.account import app_settings as account_settings
 from allauth.account import views as allauth_views
+from allauth.account.authentication import get_authentication_records
 from allauth.account.internal.stagekit import clear_login
+from allauth.socialaccount.adapter import get_adapter as get_social_adapter
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.crypto import get_random_string
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from articles.account_forms import LoginForm
+from articles.account_data import reader_data
+from articles.account_forms import DeleteAccountForm, LoginForm
 from articles.forms import NicknameForm
 from articles.models import Comment, ReaderProfile
 from articles.pagination import keyset_page
@@ -117,16 +127,54 @@ def reader_account(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def delete_account(request):
-    """GET says what goes with the account; POST deletes it, comments and all."""
+    """GET says what goes with the account; POST, with the reader's password (or, for an account without one, a
+    sign-in with its provider in the last few minutes), deletes it, comments and all."""
     user = request.user
     if user.is_staff:
         return render(request, "account/delete_account.html", {"staff": True}, status=403)
-    if request.method == "POST":
+    data = request.POST if request.method == "POST" else None  # bound even when empty: a password-less POST
+    form = DeleteAccountForm(user, data, signed_in_again=signed_in_with_provider_recently(request))
+    if request.method == "POST" and form.is_valid():
         user.delete()  # its comments go too, and the stories' counts follow (see Comment's post_delete)
         logout(request)
         messages.success(request, _("Your account and your comments were deleted."))
         return redirect("articles:home")
-    return render(request, "account/delete_account.html", {"comment_count": user.comments.count()})
+    context = {
+        "form": form,
+        "comment_count": user.comments.count(),
+        "providers": [] if user.has_usable_password() else providers_to_sign_in_again(request),
+    }
+    return render(request, "account/delete_account.html", context)
+
+
+PROVIDER_NAMES = {"kakao": gettext_lazy("Kakao"), "naver": gettext_lazy("Naver"), "google": gettext_lazy("Google")}
+
+
+def providers_to_sign_in_again(request) -> list[tuple[str, str]]:
+    """The reader's own providers that the site has keys for (those without keys cannot sign anyone in), as
+    (id, name) pairs."""
+    configured = {provider.id for provider in get_social_adapter(request).list_providers(request)}
+    own = sorted({social.provider for social in request.user.socialaccount_set.all()} & configured)
+    return [(provider, PROVIDER_NAMES.get(provider, provider)) for provider in own]
+
+
+def signed_in_with_provider_recently(request) -> bool:
+    """Whether this session signed in with Kakao, Naver or Google within allauth's reauthentication timeout: for
+    an account without a password, that stands for typing it."""
+    records = get_authentication_records(request, request.user)
+    recent = time.time() - account_settings.REAUTHENTICATION_TIMEOUT
+    return any(record.get("method") == "socialaccount" and record.get("at", 0) > recent for record in records)
+
+
+@never_cache
+@login_required
+def download_my_data(request):
+    """The reader's own data as a JSON file (their profile, comments, consents: articles.account_data)."""
+    data = json.dumps(reader_data(request.user), ensure_ascii=False, indent=2)
+    response = HttpResponse(data, content_type="application/json; charset=utf-8")
+    filename = f"ktnews-my-data-{timezone.localdate().isoformat()}.json"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
 
 
 @login_required
