@@ -1,7 +1,7 @@
 from django.urls import path
 
 from articles import feeds
-from articles.views import comments, stories
+from articles.views import comments, previews, replies, stories
 
 app_name = "articles"
 
@@ -26,4 +26,6 @@ urlpatterns = [
     path("search/", stories.search, name="search"),
     path("reads/<int:pk>/", stories.story_read, name="read"),
     path("preview/<int:pk>/", stories.article_preview, name="preview"),
+    path("preview/<slug:token>/", previews.preview_link, name="preview_link"),
+    path("replies/story/<int:pk>/", replies.reply_request, name="reply_request"),
 ]

@@ -14,6 +14,8 @@ from articles.models.mail import OutgoingMail
 from articles.models.moderation import AllowedPhrase, BlockedPhrase, CommentBan, HoldRules, ModerationLogEntry
 from articles.models.people import ReaderProfile, Reporter
 from articles.models.photos import Photo, StoryPhoto, refresh_lead_photos
+from articles.models.previews import PreviewLink
+from articles.models.replies import ReplyRequest
 from articles.models.site import DailyReadCount, SiteSettings
 from articles.models.stories import (
     PUBLISH_PERMISSION,
@@ -40,8 +42,10 @@ __all__ = [
     "ModerationLogEntry",
     "OutgoingMail",
     "Photo",
+    "PreviewLink",
     "ReaderProfile",
     "RemovedStory",
+    "ReplyRequest",
     "Reporter",
     "Section",
     "SiteSettings",
