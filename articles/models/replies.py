@@ -92,11 +92,6 @@ class ReplyRequest(models.Model):
     def __str__(self):
         return f"{self.name}: {self.article}"
 
-    @property
-    def shown_name(self) -> str:
-        """The name readers see: the requester's, if they allowed it."""
-        return self.name if self.show_name else str(_("the requester"))
-
     # The queue: received → accepted → published, or declined (from received or accepted) with a reason.
 
     def accept(self, *, by) -> None:
