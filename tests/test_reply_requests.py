@@ -268,3 +268,14 @@ def test_replies_cost_the_story_page_no_query_without_any_and_one_when_it_is_fir
     step(editor_client, received(story, state="accepted"), "publish")
     assert reply_queries(commenter_client) == 1
     assert reply_queries(commenter_client) == 0  # a signed-in reader's own page, with the kept story
+
+
+def test_a_published_reply_deleted_leaves_the_story_page(client, editor_client, story):
+    reply = received(story, state="accepted")
+    step(editor_client, reply, "publish")
+    assert "반론보도" in client.get(story_url(story)).content.decode()
+
+    ReplyRequest.objects.get(pk=reply.pk).delete()
+
+    assert Article.objects.get(pk=story.pk).published_reply_count == 0
+    assert "반론보도" not in Client().get(story_url(story)).content.decode()

@@ -9,6 +9,8 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.db.models import Prefetch, prefetch_related_objects
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
@@ -144,6 +146,13 @@ def recount_published_replies(article_id) -> None:
     count = ReplyRequest.objects.published().filter(article_id=article_id).count()
     Article.objects.filter(pk=article_id).update(published_reply_count=count)
     bump(story_comments(article_id))
+
+
+@receiver(post_delete, sender=ReplyRequest, dispatch_uid="reply-request-deleted")
+def published_reply_deleted(sender, instance, **kwargs):
+    # A superuser may delete a request; a published one leaves its story's page.
+    if instance.state == ReplyRequest.State.PUBLISHED:
+        recount_published_replies(instance.article_id)
 
 
 def published_replies_of(article) -> list[ReplyRequest]:
