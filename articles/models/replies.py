@@ -158,7 +158,7 @@ def published_reply_deleted(sender, instance, **kwargs):
 def published_replies_of(article) -> list[ReplyRequest]:
     """The replies shown under ``article``, oldest first: none without a query when its count says none, the
     ones attached by ``with_published_replies`` if it was, else one query."""
-    if not article.published_reply_count:
+    if not article.published_reply_count or article.pk is None:  # an unsaved story (a staged edit's) has none
         return []
     if not hasattr(article, "published_replies"):
         with_published_replies(article)
