@@ -1,7 +1,7 @@
 from django.urls import path
 
 from articles import feeds
-from articles.views import comments, policies, stories
+from articles.views import comments, policies, previews, replies, stories
 
 app_name = "articles"
 
@@ -28,4 +28,6 @@ urlpatterns = [
     path("preview/<int:pk>/", stories.article_preview, name="preview"),
     path("policies/<slug:kind>/", policies.policy, name="policy"),
     path("policies/<slug:kind>/<int:version>/", policies.policy_version, name="policy_version"),
+    path("preview/<slug:token>/", previews.preview_link, name="preview_link"),
+    path("replies/story/<int:pk>/", replies.reply_request, name="reply_request"),
 ]

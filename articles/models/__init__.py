@@ -15,6 +15,8 @@ from articles.models.moderation import AllowedPhrase, BlockedPhrase, CommentBan,
 from articles.models.people import ReaderProfile, Reporter
 from articles.models.photos import Photo, StoryPhoto, refresh_lead_photos
 from articles.models.policies import Consent, PolicyKind, PolicyVersion
+from articles.models.previews import PreviewLink
+from articles.models.replies import ReplyRequest
 from articles.models.site import DailyReadCount, SiteSettings
 from articles.models.stories import (
     PUBLISH_PERMISSION,
@@ -44,8 +46,10 @@ __all__ = [
     "Photo",
     "PolicyKind",
     "PolicyVersion",
+    "PreviewLink",
     "ReaderProfile",
     "RemovedStory",
+    "ReplyRequest",
     "Reporter",
     "Section",
     "SiteSettings",

@@ -218,6 +218,8 @@ class Article(models.Model):
     was_published_when_loaded = False
     #: Readers' visible comments, kept by the comments code so lists never count rows.
     comment_count = models.PositiveIntegerField(_("comments"), default=0, editable=False)
+    #: Replies published under the story (articles.models.replies): its page looks them up only when there are some.
+    published_reply_count = models.PositiveIntegerField(_("published replies"), default=0, editable=False)
     #: Full-text index of both languages, kept up to date on PostgreSQL (see articles.search).
     search_document = SearchVectorField(null=True, editable=False)
     legacy_id = models.PositiveIntegerField(

@@ -28,6 +28,7 @@ from articles.comment_threads import (
 )
 from articles.forms import CommentForm
 from articles.models import Article, Byline, Reporter, Section, SiteSettings, StoryPhoto, Tag
+from articles.models.replies import published_replies_of, with_published_replies
 from articles.moderation import ban_in_force
 from articles.page_cache import (
     ALL_COMMENTS,
@@ -154,11 +155,11 @@ def article_detail(request, pk, slug=None):
 
 
 def public_story(pk) -> Article:
-    """The published story with all its page shows of it (section, bylines, tags, photos), loaded once per
+    """The published story with all its page shows of it (section, bylines, tags, photos, replies), loaded once per
     change of the site's content or of its comment count, and kept: four queries saved on every page."""
     story = cached_value(
         f"story:{pk}", [story_comments(pk)],
-        lambda: story_page_queryset(Article.objects.published()).filter(pk=pk).first(),
+        lambda: with_published_replies(story_page_queryset(Article.objects.published()).filter(pk=pk).first()),
     )  # fmt: skip
     if story is None:
         raise Http404
@@ -243,6 +244,7 @@ def story_context(article, **extra):
         "related_stories": SimpleLazyObject(lambda: related_stories(article, published)),
         "previous_story": SimpleLazyObject(lambda: neighbours[0]),
         "next_story": SimpleLazyObject(lambda: neighbours[1]),
+        "published_replies": published_replies_of(article),
         **extra,
     }
 
