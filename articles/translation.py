@@ -2,7 +2,7 @@
 
 from modeltranslation.translator import TranslationOptions, register
 
-from articles.models import Article, Photo, Reporter, Section, Tag
+from articles.models import Article, Correction, Photo, Reporter, Section, Tag
 
 
 @register(Section)
@@ -29,3 +29,8 @@ class TagTranslationOptions(TranslationOptions):
 @register(Photo)
 class PhotoTranslationOptions(TranslationOptions):
     fields = ("caption", "alt_text")
+
+
+@register(Correction)
+class CorrectionTranslationOptions(TranslationOptions):
+    fields = ("note",)

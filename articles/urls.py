@@ -1,7 +1,7 @@
 from django.urls import path
 
 from articles import feeds
-from articles.views import comments, stories
+from articles.views import comments, corrections, stories
 
 app_name = "articles"
 
@@ -26,4 +26,6 @@ urlpatterns = [
     path("search/", stories.search, name="search"),
     path("reads/<int:pk>/", stories.story_read, name="read"),
     path("preview/<int:pk>/", stories.article_preview, name="preview"),
+    path("corrections/", corrections.correction_list, name="corrections"),
+    path("corrections/feed/", feeds.CorrectionsFeed(), name="corrections_feed"),
 ]

@@ -17,6 +17,7 @@ from solo.admin import SingletonModelAdmin
 
 from articles.admin.changelists import DateHierarchyAdmin
 from articles.admin.photos import StoryPhotoInline
+from articles.admin.staged_edits import StagedEditMixin
 from articles.admin.story_editing import StoryHistoryMixin, StoryTrashMixin
 from articles.forms import WORKFLOW_ACTIONS, ArticleAdminForm, requested_workflow_action
 from articles.models import PUBLISH_PERMISSION, Article, Byline, Reporter, Section, SiteSettings, Tag
@@ -111,7 +112,7 @@ class BylineInline(admin.TabularInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(DateHierarchyAdmin, StoryHistoryMixin, StoryTrashMixin, TabbedTranslationAdmin):
+class ArticleAdmin(StagedEditMixin, DateHierarchyAdmin, StoryHistoryMixin, StoryTrashMixin, TabbedTranslationAdmin):
     form = ArticleAdminForm
     actions = ["move_to_trash"]
     inlines = [BylineInline, StoryPhotoInline]

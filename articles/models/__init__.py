@@ -9,11 +9,13 @@ from articles.models.comments import (
     recount_comments,
     recount_replies,
 )
+from articles.models.corrections import Correction
 from articles.models.history import RemovedStory, StoryAutosave, StoryEvent
 from articles.models.moderation import AllowedPhrase, BlockedPhrase, CommentBan, HoldRules, ModerationLogEntry
 from articles.models.people import ReaderProfile, Reporter
 from articles.models.photos import Photo, StoryPhoto, refresh_lead_photos
 from articles.models.site import DailyReadCount, SiteSettings
+from articles.models.staging import StagedEdit
 from articles.models.stories import (
     PUBLISH_PERMISSION,
     Article,
@@ -34,6 +36,7 @@ __all__ = [
     "CommentBan",
     "CommentRecommendation",
     "CommentReport",
+    "Correction",
     "DailyReadCount",
     "HoldRules",
     "ModerationLogEntry",
@@ -43,6 +46,7 @@ __all__ = [
     "Reporter",
     "Section",
     "SiteSettings",
+    "StagedEdit",
     "StoryAutosave",
     "StoryEvent",
     "StoryPhoto",
