@@ -10,7 +10,7 @@ import time_machine
 from django.test import Client
 from django.utils import timezone
 
-from articles.models import Article, Correction
+from articles.models import Article, Correction, Section
 from articles.pagination import PER_PAGE
 from tests.admin_forms import story_form_data
 from tests.conftest import make_article
@@ -172,3 +172,14 @@ def test_kept_pages_follow_a_correction_added_edited_and_deleted(editor_client, 
     editor_client.post(f"/admin/articles/correction/{correction.pk}/delete/", {"post": "yes"})
     assert not Correction.objects.exists()
     assert not any("Corrected correction" in reader.get(address).content.decode() for address in addresses)
+
+
+def test_the_corrections_page_query_count_is_fixed(client, section, django_assert_max_num_queries):
+    """Guards the N+1 of each correction's story and its section (for the story's address)."""
+    for number in range(12):
+        other = Section.objects.create(name_ko=f"섹션 {number}", name_en=f"Section {number}", slug=f"section-{number}")
+        story = make_article(other, status=Article.Status.PUBLISHED, title_en=f"Story {number}")
+        Correction.objects.create(article=story, note_ko=f"정정 {number}", note_en=f"Correction {number}")
+
+    with django_assert_max_num_queries(3):
+        assert client.get("/en/corrections/").status_code == 200
