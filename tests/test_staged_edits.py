@@ -215,3 +215,17 @@ def test_a_staged_body_is_sanitized_like_a_saved_one(editor_client, live_story):
     stage(editor_client, live_story, body_en='<p>Open <script>alert("x")</script><b onclick="x()">late</b></p>')
 
     assert StagedEdit.objects.get().values["body_en"] == "<p>Open <b>late</b></p>"
+
+
+def test_the_staged_edit_opens_in_the_form_to_be_worked_on(editor_client, live_story):
+    stage(editor_client, live_story, title_en=STAGED_HEADLINE)
+    base_version = StagedEdit.objects.get().base_version
+
+    form = editor_client.get(change_url(live_story), {"staged_edit": "1"}).context["adminform"].form
+    typed = {name: form.initial[name] for name in ("title_en", "base_version")}
+    stage(editor_client, live_story, **typed, subtitle_en="During exams and the vacation")
+
+    staged = StagedEdit.objects.get()
+    assert form.initial["title_en"] == STAGED_HEADLINE
+    assert staged.changed_fields() == ["title_en", "subtitle_en"]
+    assert staged.base_version == base_version

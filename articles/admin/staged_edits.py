@@ -72,7 +72,28 @@ class StagedEditMixin:
         if self._offers_correction(request, obj):
             base = kwargs.get("form", self.form)
             kwargs["form"] = type(base.__name__, (base, CorrectionNoteForm), {})
-        return super().get_form(request, obj, **kwargs)
+        form_class = super().get_form(request, obj, **kwargs)
+        staged = self._staged_edit_to_open(request, obj)
+        if staged is None:
+            return form_class
+        # The staged text in the form, written against its own version: staging it again keeps what it changes.
+        initial = {**staged.values, "base_version": staged.base_version}
+
+        class StagedTextForm(form_class):
+            def __init__(self, *args, **kwargs):
+                kwargs["initial"] = {**(kwargs.get("initial") or {}), **initial}
+                super().__init__(*args, **kwargs)
+
+        return StagedTextForm
+
+    @staticmethod
+    def _staged_edit_to_open(request, obj) -> StagedEdit | None:
+        """The staged edit to show in the story form (``?staged_edit`` on the form's address)."""
+        if request.method != "GET" or "staged_edit" not in request.GET or obj is None:
+            return None
+        if not StagedEdit.may_be_staged_by(request.user, obj):
+            return None
+        return StagedEdit.objects.filter(article=obj).first()
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
