@@ -9,9 +9,11 @@ import pytest
 import time_machine
 from django.test import Client
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from articles.models import Article, Correction, Section
 from articles.pagination import PER_PAGE
+from articles.revisions import describe_note, revisions_of
 from tests.admin_forms import story_form_data
 from tests.conftest import make_article
 
@@ -34,7 +36,7 @@ def page_url(story, language=""):
 
 
 def save_with_correction(client, story, **fields):
-    data = story_form_data(story, body_en="<p>All night.</p>", **fields)
+    data = story_form_data(story, **{"body_en": "<p>All night.</p>", **fields})
     return client.post(f"/admin/articles/article/{story.pk}/change/", data)
 
 
@@ -76,6 +78,14 @@ def test_the_story_structured_data_carries_its_corrections(editor_client, live_s
     assert "correction" not in json_ld(
         Client().get(page_url(make_article(live_story.section, status="published"))).content.decode()
     )
+
+
+def test_a_note_alone_is_not_a_change_of_the_story_in_its_history(editor_client, live_story):
+    save_with_correction(editor_client, live_story, body_en=live_story.body_en, correction_note_en=NOTE_EN)
+
+    assert Correction.objects.get().note_en == NOTE_EN
+    assert describe_note(revisions_of(live_story).first().revision.comment) == gettext("Saved.")
+    assert editor_client.get(f"/admin/articles/article/{live_story.pk}/change/").status_code == 200
 
 
 def test_a_save_without_a_note_or_of_a_story_not_on_the_site_makes_no_correction(editor_client, live_story, draft):

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import path, reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from modeltranslation.admin import TabbedTranslationAdmin
@@ -36,6 +37,11 @@ class CorrectionNoteForm(forms.Form):
         label=gettext_lazy("Correction (English)"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
         help_text=gettext_lazy("Shown to readers at the foot of the story and on the corrections page, dated today."),
     )  # fmt: skip
+
+    @cached_property
+    def changed_data(self):
+        # A note is not a change of the story: its revision names only the story's fields.
+        return [name for name in super().changed_data if name not in CORRECTION_FIELDS]
 
 
 class PublishStagedEditForm(CorrectionNoteForm):
