@@ -12,9 +12,10 @@ from articles.models.staging import text_of
 from articles.revisions import StoryChangedMeanwhile, version_at
 
 
-def stage_edit(article: Article, values: dict[str, str], *, by, base_version: int) -> StagedEdit:
+def stage_edit(article: Article, values: dict[str, str], *, by, base_version: int, notes=None) -> StagedEdit:
     """Keep ``values`` (the staged text) as the story's staged edit, written against the story at
-    ``base_version`` (the version its form was opened at; the text now if that revision is not kept)."""
+    ``base_version`` (the version its form was opened at; the text now if that revision is not kept), with the
+    correction ``notes`` written with it ({"correction_note_ko": ..., "correction_note_en": ...}), if any."""
     if not StagedEdit.may_be_staged_by(by, article):
         raise PermissionDenied
     base = version_at(article, base_version) if base_version != article.version else None
@@ -26,6 +27,7 @@ def stage_edit(article: Article, values: dict[str, str], *, by, base_version: in
             "base_values": base_values or text_of(article),
             "base_version": base_version if base else article.version,
             "author": by,
+            **(notes or {}),
         },
     )
     return staged

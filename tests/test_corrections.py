@@ -193,3 +193,14 @@ def test_the_corrections_page_query_count_is_fixed(client, section, django_asser
 
     with django_assert_max_num_queries(3):
         assert client.get("/en/corrections/").status_code == 200
+
+
+def test_a_note_typed_with_a_staged_edit_waits_with_it_for_publication(editor_client, live_story):
+    data = story_form_data(live_story, title_en="Library opens all night", correction_note_ko=NOTE_KO)
+    editor_client.post(f"/admin/articles/article/{live_story.pk}/change/", {**data, "_stage": "1"})
+
+    review = editor_client.get(f"/admin/articles/article/{live_story.pk}/staged-edit/")
+
+    assert not Correction.objects.exists()
+    assert review.context["form"].initial["correction_note_ko"] == NOTE_KO
+    assert NOTE_KO in review.content.decode()

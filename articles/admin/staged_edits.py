@@ -147,7 +147,8 @@ class StagedEditMixin:
             return redirect(reverse("admin:articles_article_change", args=[article.pk]) + "?restore_autosave=1")
         values = {name: form.cleaned_data[name] or "" for name in staged_field_names()}
         values.update({name: sanitize_story_html(value) for name, value in values.items() if name.startswith("body_")})
-        stage_edit(article, values, by=request.user, base_version=base_version)
+        notes = {name: request.POST.get(name, "").strip() for name in CORRECTION_FIELDS}
+        stage_edit(article, values, by=request.user, base_version=base_version, notes=notes)
         editing.discard_autosave(article, request.user)
         messages.success(
             request,
@@ -165,7 +166,8 @@ class StagedEditMixin:
         staged = StagedEdit.objects.filter(article=article).select_related("author__reporter").first()
         if staged is None:
             raise Http404
-        form = PublishStagedEditForm(request.POST or None, initial={"version": article.version})
+        notes = {name: getattr(staged, name) for name in CORRECTION_FIELDS}
+        form = PublishStagedEditForm(request.POST or None, initial={"version": article.version, **notes})
         if request.method == "POST":
             answer = self._act_on_staged_edit(request, article, staged, form)
             if answer is not None:

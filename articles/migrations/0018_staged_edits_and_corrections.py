@@ -26,6 +26,8 @@ class Migration(migrations.Migration):
                 ("values", models.JSONField(default=dict, verbose_name="staged text")),
                 ("base_values", models.JSONField(default=dict, verbose_name="text it was written against")),
                 ("base_version", models.PositiveIntegerField(verbose_name="story version it was written against")),
+                ("correction_note_ko", models.TextField(blank=True, verbose_name="correction note (Korean)")),
+                ("correction_note_en", models.TextField(blank=True, verbose_name="correction note (English)")),
                 ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
                 ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
                 (

@@ -37,6 +37,9 @@ class StagedEdit(models.Model):
     #: The live text the edit was written against (the form's version), to tell what it changes.
     base_values = models.JSONField(_("text it was written against"), default=dict)
     base_version = models.PositiveIntegerField(_("story version it was written against"))
+    #: A correction note written with the edit, offered again when it is published.
+    correction_note_ko = models.TextField(_("correction note (Korean)"), blank=True)
+    correction_note_en = models.TextField(_("correction note (English)"), blank=True)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("staged by"),
