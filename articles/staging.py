@@ -12,25 +12,47 @@ from articles.models.staging import text_of
 from articles.revisions import StoryChangedMeanwhile, version_at
 
 
-def stage_edit(article: Article, values: dict[str, str], *, by, base_version: int, notes=None) -> StagedEdit:
+@transaction.atomic
+def stage_edit(
+    article: Article, values: dict[str, str], *, by, base_version: int, notes=None, replacing=False
+) -> StagedEdit:
     """Keep ``values`` (the staged text) as the story's staged edit, written against the story at
-    ``base_version`` (the version its form was opened at; the text now if that revision is not kept), with the
-    correction ``notes`` written with it ({"correction_note_ko": ..., "correction_note_en": ...}), if any."""
+    ``base_version`` (the version its form was opened at), with the correction ``notes`` written with it
+    ({"correction_note_ko": ..., "correction_note_en": ...}), if any.
+
+    Over a staged edit already waiting, only what this form changed is added to it (nobody's staged words are
+    lost), unless the form was opened from that staged edit (``replacing``): then it is the staged edit's new text.
+    """
     if not StagedEdit.may_be_staged_by(by, article):
         raise PermissionDenied
-    base = version_at(article, base_version) if base_version != article.version else None
-    base_values = {**text_of(article), **{name: base.field_dict.get(name) or "" for name in values}} if base else None
+    waiting = StagedEdit.objects.select_for_update().filter(article=article).first()
+    if waiting is not None:
+        if not replacing:
+            form_base, _version = _text_at(article, base_version)
+            mine = {name: value for name, value in values.items() if value != form_base.get(name, "")}
+            values = {**waiting.values, **mine}
+        base_values, base_version = waiting.base_values, waiting.base_version
+    else:
+        base_values, base_version = _text_at(article, base_version)
     staged, _created = StagedEdit.objects.update_or_create(
         article=article,
         defaults={
             "values": values,
-            "base_values": base_values or text_of(article),
-            "base_version": base_version if base else article.version,
+            "base_values": base_values,
+            "base_version": base_version,
             "author": by,
-            **(notes or {}),
+            **{name: note for name, note in (notes or {}).items() if note or waiting is None},
         },
     )
     return staged
+
+
+def _text_at(article: Article, version: int) -> tuple[dict[str, str], int]:
+    """The story's staged fields as saved at ``version`` and that version; the text now if it was not kept."""
+    kept = version_at(article, version) if version != article.version else None
+    if kept is None:
+        return text_of(article), article.version
+    return {**text_of(article), **{name: kept.field_dict.get(name) or "" for name in text_of(article)}}, version
 
 
 @transaction.atomic

@@ -1,6 +1,7 @@
 """Staged edits of live stories: saved without going live, compared with the live text, published or discarded
 by an editor. Until then no public page, feed, search, sitemap or cached page shows the staged text."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -11,7 +12,7 @@ from articles.models import Article, StagedEdit, StoryAutosave, Tag
 from articles.revisions import revisions_of
 from tests.admin_forms import story_form_data
 from tests.compare_pages import added, removed
-from tests.conftest import make_article
+from tests.conftest import make_article, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -224,11 +225,38 @@ def test_the_staged_edit_opens_in_the_form_to_be_worked_on(editor_client, live_s
     stage(editor_client, live_story, title_en=STAGED_HEADLINE)
     base_version = StagedEdit.objects.get().base_version
 
-    form = editor_client.get(change_url(live_story), {"staged_edit": "1"}).context["adminform"].form
-    typed = {name: form.initial[name] for name in ("title_en", "base_version")}
+    opened = editor_client.get(change_url(live_story), {"staged_edit": "1"})
+    form = opened.context["adminform"].form
+    marker = re.search(r'name="_staged_edit_opened" value="([^"]+)"', opened.content.decode()).group(1)
+    # Taking back the staged headline and changing the subtitle instead.
+    typed = {"base_version": form.initial["base_version"], "_staged_edit_opened": marker}
     stage(editor_client, live_story, **typed, subtitle_en="During exams and the vacation")
 
     staged = StagedEdit.objects.get()
     assert form.initial["title_en"] == STAGED_HEADLINE
-    assert staged.changed_fields() == ["title_en", "subtitle_en"]
+    assert staged.changed_fields() == ["subtitle_en"]
     assert staged.base_version == base_version
+
+
+def test_staging_over_someone_elses_staged_edit_adds_to_it(editor_client, live_story):
+    stage(editor_client, live_story, title_en=STAGED_HEADLINE)
+    colleague = Client()
+    colleague.force_login(make_user("second_editor", "Editors"))
+
+    stage(colleague, live_story, subtitle_en="During exams and the vacation")  # opened on the live text
+
+    staged = StagedEdit.objects.get()
+    assert staged.values["title_en"] == STAGED_HEADLINE
+    assert staged.changed_fields() == ["title_en", "subtitle_en"]
+
+
+def test_saving_live_the_staged_text_opened_in_the_form_leaves_nothing_to_publish(editor_client, live_story):
+    stage(editor_client, live_story, title_en=STAGED_HEADLINE)
+    opened = editor_client.get(change_url(live_story), {"staged_edit": "1"}).content.decode()
+    marker = re.search(r'name="_staged_edit_opened" value="([^"]+)"', opened).group(1)
+
+    data = story_form_data(live_story, title_en=STAGED_HEADLINE, tags=[tag.pk for tag in live_story.tags.all()])
+    editor_client.post(change_url(live_story), {**data, "_staged_edit_opened": marker})
+
+    assert Article.objects.get(pk=live_story.pk).title_en == STAGED_HEADLINE
+    assert not StagedEdit.objects.exists()

@@ -56,6 +56,15 @@ def staged_text_form(data, article):
     return form_class(data, instance=Article.objects.get(pk=article.pk))
 
 
+#: Posted by a story form opened from the staged edit (``?staged_edit``): its text replaces the staged one.
+OPENED_FROM = "_staged_edit_opened"
+
+
+def opened_marker(staged: StagedEdit) -> str:
+    """Names the staged edit as it was when a form was opened from it."""
+    return staged.updated_at.isoformat()
+
+
 def staged_by(staged: StagedEdit | None) -> str:
     if staged is None:
         return ""
@@ -109,6 +118,9 @@ class StagedEditMixin:
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
+        waiting = StagedEdit.objects.filter(article=form.instance).first() if OPENED_FROM in request.POST else None
+        if waiting is not None and request.POST[OPENED_FROM] == opened_marker(waiting):
+            waiting.delete()  # its text, opened in the form, was saved live: nothing is left to publish
         if all(name in form.cleaned_data for name in CORRECTION_FIELDS):
             add_correction(
                 form.instance,
@@ -126,6 +138,8 @@ class StagedEditMixin:
         if obj is not None:
             staged = StagedEdit.objects.filter(article=obj).select_related("author__reporter").first()
             context.update(staged_edit=staged, staged_by=staged_by(staged))
+            if staged and self._staged_edit_to_open(request, obj):
+                context.update(staged_edit_opened=(OPENED_FROM, opened_marker(staged)))
             if StagedEdit.may_be_staged_by(request.user, obj):
                 buttons = context.get("workflow_buttons", [])
                 context["workflow_buttons"] = [*buttons, (STAGE_BUTTON, _("Save as staged edit"))]
@@ -148,7 +162,9 @@ class StagedEditMixin:
         values = {name: form.cleaned_data[name] or "" for name in staged_field_names()}
         values.update({name: sanitize_story_html(value) for name, value in values.items() if name.startswith("body_")})
         notes = {name: request.POST.get(name, "").strip() for name in CORRECTION_FIELDS}
-        stage_edit(article, values, by=request.user, base_version=base_version, notes=notes)
+        waiting = StagedEdit.objects.filter(article=article).first()
+        replacing = waiting is not None and request.POST.get(OPENED_FROM) == opened_marker(waiting)
+        stage_edit(article, values, by=request.user, base_version=base_version, notes=notes, replacing=replacing)
         editing.discard_autosave(article, request.user)
         messages.success(
             request,
