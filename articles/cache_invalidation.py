@@ -8,18 +8,8 @@ from django.contrib.auth import get_user_model
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
-from articles.models import (
-    Article,
-    Byline,
-    Correction,
-    Photo,
-    ReaderProfile,
-    Reporter,
-    Section,
-    SiteSettings,
-    StoryPhoto,
-    Tag,
-)
+from articles.models import Article, Byline, Photo, ReaderProfile, Reporter, Section, SiteSettings, StoryPhoto, Tag
+from articles.models.corrections import Correction
 from articles.page_cache import READERS, bump, bump_content
 
 #: A correction shows on its story, the corrections page and feed, and the story's structured data.
