@@ -9,9 +9,11 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
 from articles.models import Article, Byline, Photo, ReaderProfile, Reporter, Section, SiteSettings, StoryPhoto, Tag
+from articles.models.corrections import Correction
 from articles.page_cache import READERS, bump, bump_content
 
-CONTENT_MODELS = (Byline, Photo, Reporter, Section, SiteSettings, StoryPhoto, Tag)
+#: A correction shows on its story, the corrections page and feed, and the story's structured data.
+CONTENT_MODELS = (Byline, Correction, Photo, Reporter, Section, SiteSettings, StoryPhoto, Tag)
 
 
 @receiver(post_save, sender=Article)

@@ -1,4 +1,5 @@
-"""RSS feeds of the latest stories: the whole paper's and one per section, in the page's language."""
+"""RSS feeds of the latest stories (the whole paper's and one per section) and of the corrections, in the page's
+language."""
 
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
@@ -6,7 +7,7 @@ from django.urls import reverse
 from django.utils.feedgenerator import Rss201rev2Feed
 from django.utils.translation import gettext, gettext_lazy
 
-from articles.models import Article, Section
+from articles.models import Article, Correction, Section
 from articles.views.stories import with_bylines
 
 FEED_STORIES = 30
@@ -77,3 +78,33 @@ class SectionFeed(LatestStoriesFeed):
 
     def items(self, section):
         return latest_stories(Article.objects.published().filter(section=section))
+
+
+class CorrectionsFeed(Feed):
+    """The corrections record (/corrections/) for feed readers: one item per correction, linking its story."""
+
+    title = gettext_lazy("Corrections · KT News")
+    description = gettext_lazy("Corrections of stories published by The KU Times.")
+
+    def link(self):
+        return reverse("articles:corrections")
+
+    def items(self):
+        return Correction.objects.public().select_related("article__section")[:FEED_STORIES]
+
+    def item_title(self, correction):
+        return gettext("Correction: %(story)s") % {"story": correction.article.title}
+
+    def item_description(self, correction):
+        return correction.note
+
+    def item_link(self, correction):
+        return correction.get_absolute_url()
+
+    def item_guid(self, correction):
+        return f"correction-{correction.pk}"
+
+    item_guid_is_permalink = False
+
+    def item_pubdate(self, correction):
+        return correction.published_at

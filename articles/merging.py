@@ -143,8 +143,10 @@ class StoryMerge:
         if not self.behind or self.gone:
             return
         form.data = form.data.copy()
+        story_fields = {model_field.name for model_field in Article._meta.get_fields()}
         for name, form_field in form.fields.items():
-            if name in cleaned_data and name != "base_version":
+            # Only the story's own fields: the form's others (the version, a correction note) are this save's.
+            if name in cleaned_data and name in story_fields:
                 self._merge_field(form, name, form_field, cleaned_data)
 
     def _merge_field(self, form, name, form_field, cleaned_data) -> None:

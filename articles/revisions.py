@@ -324,6 +324,28 @@ class StoryChangedMeanwhile(Exception):
     """The story was saved after the person looked at what restoring would change."""
 
 
+def state_after_restoring(article: Article, version: Version) -> dict:
+    """The story as restoring ``version`` would leave it (see ``restore_version``): its text, section, slug, tags,
+    byline and photos as kept (less what was deleted since), everything else as it is now. Compared with the
+    story now, it shows exactly what restoring changes."""
+    now, kept = state_of_article(article), state_of_version(version)
+    fields = {**now["fields"]}
+    for name in CONTENT_FIELDS:
+        for code, _language in settings.LANGUAGES:
+            fields[f"{name}_{code}"] = kept["fields"].get(f"{name}_{code}") or ""
+    if Section.objects.filter(pk=kept["fields"].get("section_id")).exists():
+        fields["section_id"] = kept["fields"]["section_id"]
+    fields["slug"] = kept["fields"].get("slug") or fields["slug"]
+    fields["tags"] = list(Tag.objects.filter(pk__in=kept["fields"].get("tags") or []).values_list("pk", flat=True))
+    reporters = set(Reporter.objects.filter(pk__in=kept["reporter_ids"]).values_list("pk", flat=True))
+    photos = set(Photo.objects.filter(pk__in=kept["photo_ids"]).values_list("pk", flat=True))
+    return _state(
+        fields,
+        reporter_ids=[pk for pk in dict.fromkeys(kept["reporter_ids"]) if pk in reporters],
+        photo_ids=[pk for pk in dict.fromkeys(kept["photo_ids"]) if pk in photos],
+    )
+
+
 def restore_version(article: Article, version: Version, *, by, seen_version: int) -> None:
     """Bring back a revision's text, byline, photos, section and tags, as a new revision.
 

@@ -82,11 +82,18 @@ def _news_article(article: Article, request: HttpRequest, *, url: str, image: di
             "logo": {"@type": "ImageObject", "url": request.build_absolute_uri(static("articles/favicon.svg"))},
         },
     }
+    if corrections := [_correction_comment(correction) for correction in article.corrections.all()]:
+        data["correction"] = corrections
     if image:
         data["image"] = [
             {"@type": "ImageObject", "url": image["url"], "width": image["width"], "height": image["height"]}
         ]
     return data
+
+
+def _correction_comment(correction) -> dict:
+    """A correction (정정) as schema.org's CorrectionComment, in the page's language (or the other one)."""
+    return {"@type": "CorrectionComment", "text": correction.note, "datePublished": correction.published_at_iso}
 
 
 def content_language(article: Article) -> str:

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from articles import feeds
-from articles.views import comments, policies, previews, replies, stories
+from articles.views import comments, corrections, policies, previews, replies, stories
 
 app_name = "articles"
 
@@ -30,4 +30,6 @@ urlpatterns = [
     path("policies/<slug:kind>/<int:version>/", policies.policy_version, name="policy_version"),
     path("preview/<slug:token>/", previews.preview_link, name="preview_link"),
     path("replies/story/<int:pk>/", replies.reply_request, name="reply_request"),
+    path("corrections/", corrections.correction_list, name="corrections"),
+    path("corrections/feed/", feeds.CorrectionsFeed(), name="corrections_feed"),
 ]

@@ -79,13 +79,14 @@ def test_my_comments_needs_a_sign_in(client):
 
 
 def test_story_page_query_count_is_fixed_with_badges(client, django_assert_max_num_queries, story, reporter):
-    """Guards the N+1 of checking, per comment, the author's byline and editor group."""
+    """Guards the N+1 of checking, per comment, the author's byline and editor group (12: the story's corrections
+    are one query)."""
     for number in range(6):
         author = make_commenter(f"reader{number}")
         for _ in range(5):
             Comment.objects.create(article=story, author=author, body="Hello")
 
-    with django_assert_max_num_queries(11):
+    with django_assert_max_num_queries(12):
         assert client.get(f"/news/{story.pk}/{story.slug}/").status_code == 200
 
 

@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.utils import timezone
 from django.utils.translation import gettext, ngettext
@@ -340,3 +341,20 @@ def test_a_revisions_note_is_worded_in_the_language_of_whoever_reads_it(reporter
 
     assert "부제목 [en]" in korean or "[en] 항목을 바꿨습니다" in korean
     assert "Changed subtitle [en]." in english
+
+
+def test_the_restore_question_lists_only_what_restoring_changes(editor_client, editor, section, reporter):
+    """Not the workflow (status, publication time, approval), which restoring leaves as it is, nor what is the same."""
+    story = make_article(section, reporter, title_en="First headline", subtitle_en="Same subtitle")
+    draft_revision = revisions_of(story).first()
+    story.publish(by=editor)
+    editor_client.post(change_url(story), story_form_data(Article.objects.get(pk=story.pk), title_en="Second headline"))
+    story.refresh_from_db()
+
+    confirm = editor_client.get(restore_url(story, draft_revision))
+
+    headline = f"{Article._meta.get_field('title').verbose_name} ({dict(settings.LANGUAGES)['en']})"
+    assert [change.label for change in confirm.context["changes"]] == [headline]
+    page = confirm.content.decode()
+    assert (removed(page), added(page)) == (["Second"], ["First"])
+    assert str(Article._meta.get_field("status").verbose_name) not in page.split("<dl")[1].split("</dl>")[0]

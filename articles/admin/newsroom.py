@@ -17,6 +17,7 @@ from solo.admin import SingletonModelAdmin
 
 from articles.admin.changelists import DateHierarchyAdmin
 from articles.admin.photos import StoryPhotoInline
+from articles.admin.staged_edits import StagedEditMixin
 from articles.admin.story_editing import StoryHistoryMixin, StoryTrashMixin
 from articles.admin.translations import StoryTranslationMixin
 from articles.forms import WORKFLOW_ACTIONS, ArticleAdminForm, requested_workflow_action
@@ -113,7 +114,12 @@ class BylineInline(admin.TabularInline):
 
 @admin.register(Article)
 class ArticleAdmin(
-    StoryTranslationMixin, DateHierarchyAdmin, StoryHistoryMixin, StoryTrashMixin, TabbedTranslationAdmin
+    StagedEditMixin,
+    StoryTranslationMixin,
+    DateHierarchyAdmin,
+    StoryHistoryMixin,
+    StoryTrashMixin,
+    TabbedTranslationAdmin,
 ):
     form = ArticleAdminForm
     actions = ["move_to_trash"]

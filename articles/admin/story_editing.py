@@ -25,6 +25,7 @@ from articles.revisions import (
     describe_note,
     restore_version,
     revisions_of,
+    state_after_restoring,
     state_of_article,
     state_of_version,
 )
@@ -264,7 +265,8 @@ class StoryHistoryMixin(NewsroomPagesMixin):
             _("Restore a revision of “%(story)s”") % {"story": article},
             original=article,
             version=version,
-            changes=compare_states(state_of_article(article), state_of_version(version)),
+            # Only what restoring changes: the workflow (status, publication time, placement) stays as it is.
+            changes=compare_states(state_of_article(article), state_after_restoring(article, version)),
         )
 
 

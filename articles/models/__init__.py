@@ -9,6 +9,7 @@ from articles.models.comments import (
     recount_comments,
     recount_replies,
 )
+from articles.models.corrections import Correction
 from articles.models.history import RemovedStory, StoryAutosave, StoryEvent
 from articles.models.mail import OutgoingMail
 from articles.models.moderation import AllowedPhrase, BlockedPhrase, CommentBan, HoldRules, ModerationLogEntry
@@ -18,6 +19,7 @@ from articles.models.policies import Consent, PolicyKind, PolicyVersion
 from articles.models.previews import PreviewLink
 from articles.models.replies import ReplyRequest
 from articles.models.site import DailyReadCount, SiteSettings
+from articles.models.staging import StagedEdit
 from articles.models.stories import (
     PUBLISH_PERMISSION,
     Article,
@@ -39,6 +41,7 @@ __all__ = [
     "CommentRecommendation",
     "CommentReport",
     "Consent",
+    "Correction",
     "DailyReadCount",
     "HoldRules",
     "ModerationLogEntry",
@@ -53,6 +56,7 @@ __all__ = [
     "Reporter",
     "Section",
     "SiteSettings",
+    "StagedEdit",
     "StoryAutosave",
     "StoryEvent",
     "StoryPhoto",

@@ -27,7 +27,7 @@ from articles.comment_threads import (
     thread_page,
 )
 from articles.forms import CommentForm
-from articles.models import Article, Byline, Reporter, Section, SiteSettings, StoryPhoto, Tag
+from articles.models import Article, Byline, Correction, Reporter, Section, SiteSettings, StoryPhoto, Tag
 from articles.models.replies import published_replies_of, with_published_replies
 from articles.moderation import ban_in_force
 from articles.page_cache import (
@@ -230,7 +230,8 @@ def may_post_comments(user, article) -> bool:
 
 def story_page_queryset(queryset):
     photos = StoryPhoto.objects.select_related("photo")
-    return with_bylines(queryset).prefetch_related("tags", Prefetch("story_photos", queryset=photos))
+    corrections = Prefetch("corrections", queryset=Correction.objects.order_by("published_at", "pk"))
+    return with_bylines(queryset).prefetch_related("tags", Prefetch("story_photos", queryset=photos), corrections)
 
 
 def story_context(article, **extra):
