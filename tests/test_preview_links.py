@@ -127,3 +127,20 @@ def test_a_link_to_a_story_published_since_leads_to_its_page(client, editor_clie
 
     assert response.status_code == 302
     assert response["Location"] == Article.objects.get(pk=draft.pk).get_absolute_url()
+
+
+def test_a_link_to_a_live_storys_staged_edit_shows_the_edit_until_it_is_published(client, editor_client, editor, draft):
+    from articles.models.staging import text_of
+    from articles.staging import discard_staged_edit, stage_edit
+
+    draft.publish(by=editor)
+    draft.refresh_from_db()
+    stage_edit(draft, {**text_of(draft), "title_ko": "기숙사 신축 계획 (정정)"}, by=editor, base_version=draft.version)
+    link = make_link(editor_client, draft)
+
+    page = client.get(f"/preview/{link.token}/").content.decode()
+    assert "기숙사 신축 계획 (정정)" in page
+    assert "기숙사 신축 계획 (정정)" not in client.get(draft.get_absolute_url()).content.decode()  # readers: live text
+
+    discard_staged_edit(draft.staged_edit)
+    assert client.get(f"/preview/{link.token}/")["Location"] == draft.get_absolute_url()

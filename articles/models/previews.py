@@ -1,4 +1,5 @@
-"""Preview links: an unguessable address that shows an unpublished story to a source or an adviser.
+"""Preview links: an unguessable address that shows an unpublished story, or a staged edit of a live one, to a
+source or an adviser.
 
 A story's reporters and the editors make them; each lasts a number of days (7 unless chosen, at most 30) and can
 be revoked. Past its time, revoked, or with its story in the trash (or deleted), a link answers 404.
@@ -14,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from articles.models.staging import StagedEdit
 from articles.models.stories import PUBLISH_PERMISSION, Article
 
 DEFAULT_DAYS = 7
@@ -90,11 +92,19 @@ class PreviewLink(models.Model):
 
     def story_to_show(self, stories=Article.objects) -> Article | None:
         """The story this link shows, read from ``stories`` (the story page's queryset, with its prefetches);
-        None when it is gone. The one place that decides what a link shows: a link to a staged edit of a live
-        story would return the edit's ``as_article()`` here."""
-        return stories.outside_trash().filter(pk=self.article_id).first()
+        None when it is gone. An unpublished story as saved; a live story with a staged edit as the edit would
+        make it (articles.models.staging), so that sources check the correction before readers see it."""
+        story = stories.outside_trash().filter(pk=self.article_id).first()
+        if story is None or not story.is_public:
+            return story
+        staged = StagedEdit.objects.filter(article=story).first()
+        if staged is None:
+            return story
+        staged.article = story
+        return staged.as_article()
 
     @staticmethod
     def shows_live_story(story) -> bool:
-        """A story published since the link was made: readers' own page shows it, so the link leads there."""
-        return story.is_public
+        """A live story without a staged edit (published since the link was made, or its edit published or
+        discarded): readers' own page shows it, so the link leads there."""
+        return story.is_public and not getattr(story, "is_staged_edit", False)
