@@ -5,6 +5,7 @@ that what a reporter can format is exactly what a reader receives.
 """
 
 import inspect
+import re
 from html import unescape
 
 import nh3
@@ -24,17 +25,33 @@ EDITOR_EXTENSIONS = {
     "HardBreak": True,
     "Link": {"enableTarget": False, "protocols": ["http", "https", "mailto"]},
     "History": True,
+    # A photo of the story placed between paragraphs (articles/static/articles/story-photo.js): a placeholder the
+    # story page fills with the photo's figure, see articles/body_photos.py.
+    "StoryPhoto": True,
 }
 
 ALLOWED_TAGS = {
     "p", "br", "h2", "h3", "strong", "b", "em", "i",
-    "a", "blockquote", "ul", "ol", "li",
+    "a", "blockquote", "ul", "ol", "li", "figure",
 }  # fmt: skip
-ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "figure": {"data-photo"}}
 ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
+
+#: A story photo's place in the body, as the sanitizer leaves it: an empty figure naming the photo, nothing else.
+PHOTO_PLACEHOLDER = re.compile(r'<figure data-photo="([1-9][0-9]{0,9})"></figure>')
+_ANY_FIGURE = re.compile(r'<figure(?: data-photo="([1-9][0-9]{0,9})")?>(.*?)</figure>', re.DOTALL)
+
+
+def _photo_numbers_only(tag: str, attribute: str, value: str) -> str | None:
+    """A figure names a photo by its number; any other value (a script, a URL, a name) is dropped."""
+    if tag == "figure" and attribute == "data-photo":
+        return value if re.fullmatch(r"[1-9][0-9]{0,9}", value) else None
+    return value
+
 
 _cleaner = nh3.Cleaner(
     tags=ALLOWED_TAGS,
+    attribute_filter=_photo_numbers_only,
     attributes=ALLOWED_ATTRIBUTES,
     url_schemes=ALLOWED_URL_SCHEMES,
     # Links in stories open in place and never vouch for their target.
@@ -49,8 +66,21 @@ def sanitize_story_html(html: str | None) -> str:
     """Reduce HTML to the story allow-list; an empty editor gives ''."""
     if not html:
         return ""
-    cleaned = _cleaner.clean(html).strip()
+    cleaned = _cleaner.clean(_photo_placeholders_only(_cleaner.clean(html))).strip()
     return "" if cleaned in {"<p></p>", "<p><br></p>"} else cleaned
+
+
+def _photo_placeholder_or_content(figure: re.Match) -> str:
+    number, content = figure.groups()
+    return f'<figure data-photo="{number}"></figure>' if number else content
+
+
+def _photo_placeholders_only(cleaned: str) -> str:
+    """A figure in a story is a photo's place and holds nothing; one without a photo gives back its content.
+
+    Run on sanitized HTML; whatever a nested figure leaves unbalanced, the sanitizer's second pass repairs.
+    """
+    return _ANY_FIGURE.sub(_photo_placeholder_or_content, cleaned)
 
 
 class StoryBodyField(ProseEditorField):
