@@ -11,6 +11,7 @@ from html import unescape
 import nh3
 from django.db import models
 from django.utils.html import strip_tags
+from django.utils.translation import gettext_lazy as _
 from django_prose_editor.fields import ProseEditorField
 from modeltranslation.fields import TranslationFieldDescriptor
 
@@ -28,6 +29,51 @@ EDITOR_EXTENSIONS = {
     # A photo of the story placed between paragraphs (articles/static/articles/story-photo.js): a placeholder the
     # story page fills with the photo's figure, see articles/body_photos.py.
     "StoryPhoto": True,
+}
+
+#: What the editor's buttons and dialogs say, by the English the editor is written in: the story form's script
+#: (articles/static/articles/story-form.js) gives them to the editor in the newsroom member's language.
+EDITOR_LABELS = {
+    "paragraph": _("Paragraph"),
+    "Paragraph": _("Paragraph"),
+    "heading 2": _("Heading"),
+    "Heading 2": _("Heading"),
+    "heading 3": _("Subheading"),
+    "Heading 3": _("Subheading"),
+    "unordered list": _("Bulleted list"),
+    "ordered list": _("Numbered list"),
+    "List properties": _("Numbered list settings"),
+    "blockquote": _("Quotation"),
+    "bold": _("Bold"),
+    "italic": _("Italic"),
+    "insert link": _("Link"),
+    "remove link": _("Remove the link"),
+    "undo": _("Undo"),
+    "redo": _("Redo"),
+    "Toggle fullscreen": _("Full screen"),
+    # The link dialog.
+    "Edit Link": _("Link"),
+    "URL": _("Address (https://…)"),
+    "Title": _("Title shown on hover"),
+    "Insert": _("Insert"),
+    "Update": _("Update"),
+    "Cancel": _("Cancel"),
+    # The numbered list's dialog.
+    "Start at": _("Start at"),
+    "List type": _("Numbering"),
+    "Decimal numbers": _("1, 2, 3"),
+    "Lowercase letters": _("a, b, c"),
+    "Uppercase letters": _("A, B, C"),
+    "Lowercase Roman numerals": _("i, ii, iii"),
+    "Uppercase Roman numerals": _("I, II, III"),
+    # A photo of the story between paragraphs (articles/static/articles/story-photo.js).
+    "photo from this story": _("Place one of this story's photos here"),
+    "Choose a photo": _("Choose one of this story's photos"),
+    "No photos yet": _("This story has no photos yet: add them under “Photos” below, then place them here."),
+    "Photo": _("Photo"),
+    "Photo not attached": _("This photo is not among the story's photos: readers will not see it here."),
+    # Not the editor's, but named by the same script: modeltranslation's switch of every field's language tab.
+    "Language of the fields": _("Language of the fields"),
 }
 
 ALLOWED_TAGS = {
@@ -68,6 +114,13 @@ def sanitize_story_html(html: str | None) -> str:
         return ""
     cleaned = _cleaner.clean(_photo_placeholders_only(_cleaner.clean(html))).strip()
     return "" if cleaned in {"<p></p>", "<p><br></p>"} else cleaned
+
+
+def allow_story_photos(extension_config, shared_config):
+    """The StoryPhoto editor extension's part of django-prose-editor's allow-list (settings.DJANGO_PROSE_EDITOR_
+    EXTENSIONS). Story bodies are sanitized by sanitize_story_html, which also checks the photo's number."""
+    shared_config["tags"].add("figure")
+    shared_config["attributes"].setdefault("figure", set()).add("data-photo")
 
 
 def _photo_placeholder_or_content(figure: re.Match) -> str:
