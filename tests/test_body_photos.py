@@ -162,3 +162,23 @@ def test_story_page_query_count_is_fixed_with_photos_placed_in_the_body(
     with django_assert_max_num_queries(11):  # as the story page with photos after the body (test_photos.py)
         content = story_page(client, story, "/en")
     assert all(f'src="/media/{photo.fallback["name"]}"' in content for photo in more)
+
+
+def test_the_photo_picker_answers_with_thumbnails(reporter_client, festival):
+    _story, _lead, placed, _after = festival
+    query = "app_label=articles&model_name=storyphoto&field_name=photo&term=등불"
+
+    response = reporter_client.get(f"/admin/autocomplete/?{query}")
+
+    assert response.status_code == 200
+    [result] = response.json()["results"]
+    assert result == {"id": str(placed.pk), "text": "등불 행렬", "thumbnail": f"/media/{placed.jpeg(160)['name']}"}
+    assert placed.jpeg(160)["width"] == 480, "the smallest rendition, not a large one"
+
+
+def test_other_pickers_answer_as_django_does(editor_client, festival, reporter):
+    query = "app_label=articles&model_name=byline&field_name=reporter&term=황"
+
+    response = editor_client.get(f"/admin/autocomplete/?{query}")
+
+    assert response.json()["results"] == [{"id": str(reporter.pk), "text": str(reporter)}]
