@@ -63,8 +63,12 @@
     var wrapper = textarea.closest(".prose-editor") || textarea.parentElement;
     nameEditor(textarea, event.detail.editor.view.dom);
     relabelMenubar(wrapper);
-    // The menu bar comes after the editor, and it swaps the block-type button as the cursor moves.
-    new MutationObserver(function () { relabelMenubar(wrapper); }).observe(wrapper, {
+    // The menu bar comes after the editor, and it swaps the block-type button as the cursor moves (typing in
+    // the text itself changes no label).
+    new MutationObserver(function (changes) {
+      var inMenu = changes.some(function (change) { return !change.target.closest(".tiptap"); });
+      if (inMenu) relabelMenubar(wrapper);
+    }).observe(wrapper, {
       subtree: true, childList: true, attributes: true, attributeFilter: ["title"]
     });
   });
