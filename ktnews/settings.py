@@ -12,6 +12,7 @@ import dj_database_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+from js_asset import static_lazy
 
 from ktnews.environment import env_bool, env_int, env_list, env_secret, env_str
 
@@ -179,6 +180,15 @@ MODELTRANSLATION_DEFAULT_LANGUAGE = "ko"
 MODELTRANSLATION_FALLBACK_LANGUAGES = {"default": ("ko",), "ko": ("en",)}
 
 STATIC_URL = "static/"
+# The story body editor's own extension: one of the story's photos between paragraphs (articles/richtext.py).
+# The processor is named by path: settings import no app code. Story bodies are sanitized by the project's own
+# sanitizer, so django-prose-editor never calls it.
+DJANGO_PROSE_EDITOR_EXTENSIONS = [
+    {
+        "js": [static_lazy("articles/story-photo.js")],
+        "extensions": {"StoryPhoto": "articles.richtext.allow_story_photos"},
+    }
+]
 STATIC_ROOT = BASE_DIR / "staticfiles"
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env_str("DJANGO_MEDIA_ROOT") or BASE_DIR / "media")

@@ -49,4 +49,6 @@ if settings.SERVE_MEDIA:
     urlpatterns += [path(f"{settings.MEDIA_URL.strip('/')}/<path:name>", media_file, name="media")]
 
 handler400 = "ktnews.errors.bad_request"
+handler403 = "ktnews.errors.permission_denied"
+handler404 = "ktnews.errors.page_not_found"
 handler500 = "ktnews.errors.server_error"

@@ -19,6 +19,7 @@ from articles.admin.changelists import DateHierarchyAdmin
 from articles.admin.photos import StoryPhotoInline
 from articles.admin.staged_edits import StagedEditMixin
 from articles.admin.story_editing import StoryHistoryMixin, StoryTrashMixin
+from articles.admin.story_form import NamedDateTimeInputs, NamedRowsFormSet
 from articles.admin.translations import StoryTranslationMixin
 from articles.forms import WORKFLOW_ACTIONS, ArticleAdminForm, requested_workflow_action
 from articles.models import PUBLISH_PERMISSION, Article, Byline, Reporter, Section, SiteSettings, Tag
@@ -106,6 +107,7 @@ class StoryListFormSet(forms.BaseModelFormSet):
 
 class BylineInline(admin.TabularInline):
     model = Byline
+    formset = NamedRowsFormSet
     # Left empty, a reporter's new story is signed with their own byline.
     extra = 1
     autocomplete_fields = ["reporter"]
@@ -116,6 +118,7 @@ class BylineInline(admin.TabularInline):
 class ArticleAdmin(
     StagedEditMixin,
     StoryTranslationMixin,
+    NamedDateTimeInputs,
     DateHierarchyAdmin,
     StoryHistoryMixin,
     StoryTrashMixin,
@@ -150,14 +153,6 @@ class ArticleAdmin(
 
     class Media:
         js = ["articles/story-editing.js"]
-
-    def get_fieldsets(self, request, obj=None):
-        fieldsets = super().get_fieldsets(request, obj)
-        if obj is None or not self.has_change_permission(request, obj):
-            return fieldsets
-        # The version the form was opened at travels with it: see ArticleAdminForm._refuse_lost_update.
-        (name, options), *rest = fieldsets
-        return [(name, {**options, "fields": [*options["fields"], "base_version"]}), *rest]
 
     def get_readonly_fields(self, request, obj=None):
         if request.user.has_perm(PUBLISH_PERMISSION):

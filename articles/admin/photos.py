@@ -2,11 +2,14 @@
 
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.views.autocomplete import AutocompleteJsonView
+from django.core.files.storage import default_storage
 from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin
 
 from articles.admin.changelists import DateHierarchyAdmin
+from articles.admin.story_form import NamedRowsFormSet
 from articles.models import PUBLISH_PERMISSION, Photo, StoryPhoto
 
 
@@ -82,6 +85,7 @@ class PhotoAdmin(DateHierarchyAdmin, TabbedTranslationAdmin):
 
 class StoryPhotoInline(admin.TabularInline):
     model = StoryPhoto
+    formset = NamedRowsFormSet
     extra = 1
     autocomplete_fields = ["photo"]
     fields = ["photo", "preview", "order"]
@@ -96,3 +100,25 @@ class StoryPhotoInline(admin.TabularInline):
     @admin.display(description=_("preview"))
     def preview(self, story_photo):
         return photo_preview(story_photo.photo if story_photo.photo_id else None, 160)
+
+
+#: How wide the photo picker's thumbnails are shown (articles/admin.css): the smallest rendition is enough.
+PICKER_THUMBNAIL_WIDTH = 160
+
+
+class PickerResults(AutocompleteJsonView):
+    """The admin's autocomplete answers; a photo's carries a thumbnail, which the story form's picker shows."""
+
+    def serialize_result(self, obj, to_field_name):
+        result = super().serialize_result(obj, to_field_name)
+        if isinstance(obj, Photo) and (small := obj.jpeg(PICKER_THUMBNAIL_WIDTH)):
+            result["thumbnail"] = default_storage.url(small["name"])
+        return result
+
+
+def autocomplete_with_thumbnails(request):
+    return PickerResults.as_view(admin_site=admin.site)(request)
+
+
+# Django's documented way to change what its autocomplete answers: the site's view, for every picker.
+admin.site.autocomplete_view = autocomplete_with_thumbnails
