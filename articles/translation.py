@@ -2,7 +2,7 @@
 
 from modeltranslation.translator import TranslationOptions, register
 
-from articles.models import Article, Photo, PolicyVersion, Reporter, Section, Tag
+from articles.models import Article, Photo, PolicyVersion, Reporter, Section, SiteSettings, Tag
 
 
 @register(Section)
@@ -35,3 +35,8 @@ class PhotoTranslationOptions(TranslationOptions):
 class PolicyVersionTranslationOptions(TranslationOptions):
     fields = ("title", "body", "changes")
     required_languages = {"ko": ("title", "body"), "en": ("title", "body")}
+
+
+@register(SiteSettings)
+class SiteSettingsTranslationOptions(TranslationOptions):
+    fields = ("name",)
