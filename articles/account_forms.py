@@ -9,6 +9,15 @@ from ktnews.spelling import canonical_email
 
 
 class LoginForm(allauth_forms.LoginForm):
+    """allauth's sign-in by e-mail, in the words Korean sites use: 로그인 상태 유지 for remember-me."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["login"].label = _("E-mail")
+        self.fields["login"].widget.attrs["placeholder"] = _("name@example.com")
+        if "remember" in self.fields:
+            self.fields["remember"].label = _("Stay signed in")
+
     def clean_login(self) -> str:
         """An address in its one spelling: a look-alike of the account's own signs in to it, and allauth asks
         that account's stored address, not the look-alike, whether it is verified."""

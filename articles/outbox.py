@@ -8,6 +8,7 @@ import contextlib
 import logging
 import smtplib
 import socket
+from email.utils import parseaddr
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
@@ -17,6 +18,7 @@ from django.template.loader import get_template, render_to_string
 from django.utils import translation
 
 from articles.models.mail import OutgoingMail
+from articles.models.site import site_name
 
 logger = logging.getLogger(__name__)
 
@@ -35,10 +37,24 @@ def send_later(*, to: str, template: str, context: dict, language: str) -> Outgo
             html = render_to_string(f"{template}.html", context)
         except TemplateDoesNotExist:
             html = ""
-    subject = f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{subject}"[:300]
+    with translation.override(language):
+        subject = subject_with_site_name(subject)[:300]
     mail = OutgoingMail.objects.create(to=to, subject=subject, text=text, html=html, language=language)
     transaction.on_commit(lambda: send_due_mail(only=[mail.pk]), robust=True)
     return mail
+
+
+def sender_address() -> str:
+    """DEFAULT_FROM_EMAIL's address under the paper's name in the active language ("KT 뉴스 <news@…>")."""
+    _name, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
+    return (
+        f'"{site_name()}" <{address}>' if any(mark in site_name() for mark in '",<>@') else f"{site_name()} <{address}>"
+    )
+
+
+def subject_with_site_name(subject: str) -> str:
+    """A mail's subject as every mail of the site begins: the paper's name, in the active language."""
+    return f"[{site_name()}] {subject}"
 
 
 def _plain_text(template_name: str, context: dict) -> str:
@@ -81,7 +97,9 @@ def _claimed(ids):
 
 
 def _message(mail: OutgoingMail, connection) -> EmailMultiAlternatives:
-    message = EmailMultiAlternatives(mail.subject, mail.text, to=[mail.to], connection=connection)
+    with translation.override(mail.language):
+        sender = sender_address()
+    message = EmailMultiAlternatives(mail.subject, mail.text, sender, to=[mail.to], connection=connection)
     if mail.html:
         message.attach_alternative(mail.html, "text/html")
     return message

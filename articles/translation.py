@@ -2,7 +2,7 @@
 
 from modeltranslation.translator import TranslationOptions, register
 
-from articles.models import Article, Correction, Photo, PolicyVersion, Reporter, Section, Tag
+from articles.models import Article, Correction, Photo, PolicyVersion, Reporter, Section, SiteSettings, Tag
 
 
 @register(Section)
@@ -40,3 +40,8 @@ class PolicyVersionTranslationOptions(TranslationOptions):
 @register(Correction)
 class CorrectionTranslationOptions(TranslationOptions):
     fields = ("note",)
+
+
+@register(SiteSettings)
+class SiteSettingsTranslationOptions(TranslationOptions):
+    fields = ("name",)

@@ -7,6 +7,7 @@
   only to the address the account has stored, never to the spelling someone typed.
 - Mail that cannot be sent is a MailNotSent the views answer with a message, not a server error.
 - A redirect after sign-in never leaves HTTPS for plain HTTP.
+- Mails are the paper's: its name (SiteSettings) in the subject and sender, in the reader's language.
 """
 
 import logging
@@ -19,9 +20,12 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.core.mail import get_connection
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 
+from articles.models.site import site_name
+from articles.outbox import sender_address, subject_with_site_name
 from ktnews.client_ip import client_ip
 from ktnews.signin_guard import refusal
 from ktnews.spelling import canonical_email, folded
@@ -60,7 +64,36 @@ class AccountAdapter(DefaultAccountAdapter):
             )
         return canonical_email(email)
 
+    def get_email_confirmation_url(self, request, emailconfirmation) -> str:
+        """The verification link carries the page the reader signed up from, so that confirming in another browser
+        (the phone's mail app) still ends there, once signed in."""
+        url = super().get_email_confirmation_url(request, emailconfirmation)
+        back_to = self.return_address(request)
+        return f"{url}?{urlencode({'next': back_to})}" if back_to else url
+
+    def get_email_verification_redirect_url(self, email_address) -> str:
+        back_to = self.return_address(self.request)
+        if self.request.user.is_authenticated:
+            return back_to or super().get_email_verification_redirect_url(email_address)
+        login = reverse("account_login")
+        return f"{login}?{urlencode({'next': back_to})}" if back_to else login
+
+    def return_address(self, request) -> str:
+        """Where the reader was before signing up or in (the form's ``next``), if it is one of ours."""
+        if request is None:
+            return ""
+        back_to = request.POST.get("next") or request.GET.get("next") or ""
+        return back_to if back_to and self.is_safe_url(back_to) else ""
+
+    def format_email_subject(self, subject: str) -> str:
+        return subject_with_site_name(subject)
+
+    def get_from_email(self) -> str:
+        return sender_address()
+
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        # The paper's name and the reader's nickname for the mail's greeting (account/email/base_message.*).
+        context = {"site_name": site_name(), "site_url": self.request.build_absolute_uri("/"), **context}
         try:
             super().send_mail(template_prefix, email, context)
         except OSError as error:  # smtplib's errors are OSErrors, as are a refused or timed-out connection

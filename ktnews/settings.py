@@ -317,12 +317,16 @@ AUTHENTICATION_BACKENDS = [
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "articles:home"
 ACCOUNT_LOGOUT_REDIRECT_URL = "articles:home"
-ACCOUNT_LOGIN_METHODS = {"username", "email"}
-# No username at sign-up: "that username is taken" would tell anyone who has an account. Readers sign in
-# with their email (allauth makes a username for them); the newsroom's staff use their usernames.
+ACCOUNT_LOGIN_METHODS = {"email"}
+# No username at sign-up: "that username is taken" would tell anyone who has an account. Everyone signs in to
+# the site with their email (allauth makes a username for readers, and never shows it: ACCOUNT_USER_DISPLAY);
+# the newsroom's staff sign in to the admin with their usernames.
+ACCOUNT_USER_DISPLAY = "articles.models.people.display_name"
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_SIGNUP_FORM_CLASS = "articles.forms.NicknameSignupForm"
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+# Confirming in the browser that signed up signs the reader in and takes them back where they started.
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_PREVENT_ENUMERATION = True
 # A password reset for an address nobody has sends nothing: mail to strangers' mailboxes is ours to avoid.
@@ -333,10 +337,16 @@ ACCOUNT_RATE_LIMITS = {"login_failed": None}
 SIGNIN_FAILURES_PER_ACCOUNT = env_int("KTNEWS_SIGNIN_FAILURES_PER_ACCOUNT", 5)
 SIGNIN_FAILURES_PER_ADDRESS = env_int("KTNEWS_SIGNIN_FAILURES_PER_ADDRESS", 30)
 SIGNIN_LOCKOUT_MINUTES = env_int("KTNEWS_SIGNIN_LOCKOUT_MINUTES", 15)
-ACCOUNT_EMAIL_SUBJECT_PREFIX = "[KT News] "
+# Mails' subjects begin with the paper's name in the reader's language (SiteSettings; the account adapter).
+ACCOUNT_EMAIL_SUBJECT_PREFIX = None
 # A social sign-up still asks for the nickname shown on comments.
 SOCIALACCOUNT_AUTO_SIGNUP = False
-SOCIALACCOUNT_LOGIN_ON_GET = False
+SOCIALACCOUNT_LOGIN_ON_GET = False  # the buttons post (CSRF kept); a GET would need a page of its own
+# A provider's sign-in with an address that has an account here signs in to that account only when the
+# provider says it verified the address (and connects the provider to it); otherwise the reader is asked to
+# sign in to the account first.
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
 # A provider whose keys are not in the admin yet answers 404 at its sign-in address, not 500.
 SOCIALACCOUNT_ADAPTER = "ktnews.social_providers.SocialAccountAdapter"
 SOCIALACCOUNT_PROVIDERS = {

@@ -35,7 +35,7 @@ def test_a_mail_goes_out_once_its_transaction_commits_in_the_recipients_language
         mail = queue(mail_template)
         assert own_smtp.messages == []  # not before the commit
     (message,) = own_smtp.messages
-    assert message["Subject"] == "[KT News] 작성중: 신입생 <환영>"
+    assert message["Subject"] == "[KT 뉴스] 작성중: 신입생 <환영>"  # the paper's name in the reader's language
     assert message["To"] == "reporter@ktnews.example"
     text, html = (part.get_content() for part in message.iter_parts())
     assert text.splitlines()[:2] == ["작성중", "신입생 <환영>"]  # plain text is not escaped

@@ -118,3 +118,17 @@ class ReaderProfile(models.Model):
     def clean(self):
         # Before the uniqueness check (full_clean runs clean() first): it compares the stored spelling.
         self.nickname = normalize_nickname(self.nickname)
+
+
+def display_name(user) -> str:
+    """What the site calls someone in its messages and mails (allauth's ACCOUNT_USER_DISPLAY): a reader's
+    nickname, a reporter's name; never the username allauth made up for a reader."""
+    if not getattr(user, "pk", None):
+        return str(_("reader"))
+    profile = ReaderProfile.objects.filter(user=user).only("nickname").first()
+    if profile:
+        return profile.nickname
+    reporter = Reporter.objects.filter(user=user).first()
+    if reporter:
+        return str(reporter)
+    return user.get_full_name() or str(_("reader"))

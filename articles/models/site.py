@@ -32,6 +32,12 @@ class DailyReadCount(models.Model):
 class SiteSettings(SingletonModel):
     """Settings editors change in the admin without a deployment."""
 
+    name = models.CharField(
+        _("site name"),
+        max_length=60,
+        blank=True,
+        help_text=_("The paper's name as readers see it in mails and their subjects, in each language."),
+    )
     kakao_javascript_key = models.CharField(
         _("Kakao JavaScript key"),
         max_length=64,
@@ -47,3 +53,8 @@ class SiteSettings(SingletonModel):
 
     def __str__(self):
         return str(_("Site settings"))
+
+
+def site_name() -> str:
+    """The paper's name in the active language, as editors set it (mails name the paper, not the server)."""
+    return SiteSettings.get_solo().name or str(_("KT News"))

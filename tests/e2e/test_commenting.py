@@ -228,7 +228,7 @@ def test_signing_in_from_a_story_comes_back_to_its_comment_form(
 
     notice.get_by_role("link").click()
     expect(page).to_have_url(re.compile(r"/accounts/login/\?next="))
-    page.locator("#id_login").fill("minji")
+    page.locator("#id_login").fill(commenter.email)
     page.locator("#id_password").fill(PASSWORD)
     page.get_by_role("button", name=SIGN_IN_BUTTON[language_prefix], exact=True).click()
 
@@ -295,7 +295,7 @@ def test_sign_in_and_sign_up_have_no_axe_violations(open_reader_page, address):
     assert found == 0, report
 
     # Again with errors: a wrong password, a sign-up that is all wrong.
-    for field, value in [("#id_login", "nobody"), ("#id_username", "x y"), ("#id_email", "x@example.com")]:
+    for field, value in [("#id_login", "nobody@example.com"), ("#id_username", "x y"), ("#id_email", "x@example.com")]:
         if page.locator(field).count():
             page.locator(field).fill(value)
     for field in ("#id_password", "#id_password1", "#id_password2"):
@@ -303,6 +303,9 @@ def test_sign_in_and_sign_up_have_no_axe_violations(open_reader_page, address):
             page.locator(field).fill("123")
     if page.locator("#id_nickname").count():
         page.locator("#id_nickname").fill("x")
+    for box in ("#id_agree_terms", "#id_agree_privacy"):  # the browser itself asks for these two
+        if page.locator(box).count():
+            page.locator(box).check()
     page.locator("main form button[type=submit]").click()
     expect(page.locator("main .errorlist").first).to_be_visible()
     found, report = axe_report(page)
