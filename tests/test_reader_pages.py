@@ -4,6 +4,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
+from django.test.html import parse_html
 from django.utils import timezone, translation
 from django.views.defaults import server_error
 
@@ -380,3 +381,70 @@ def test_many_important_stories_cannot_push_the_lead_off_the_home_page(client, s
     response = client.get("/en/")
     assert response.context["lead"].title_en == "The lead from two days ago"
     assert len(response.context["important"]) == 6
+
+
+# The header and the share row as phones get them: what works without JavaScript, what scripts turn on
+
+
+def elements(fragment, name: str, attributes: dict) -> list:
+    """The ``name`` elements in ``fragment`` (HTML, or an element of it) that have ``attributes`` (None: present)."""
+    found, todo = [], [parse_html(fragment) if isinstance(fragment, str) else fragment]
+    while todo:
+        node = todo.pop()
+        if isinstance(node, str):
+            continue
+        present = dict(node.attributes)
+        if node.name == name and all(
+            key in present and value in (None, present[key]) for key, value in attributes.items()
+        ):
+            found.append(node)
+        todo.extend(node.children)
+    return found
+
+
+def text_of(node) -> str:
+    return node if isinstance(node, str) else "".join(text_of(child) for child in node.children).strip()
+
+
+def part_of(page: str, start: str, end: str) -> str:
+    begin = page.index(start)
+    return page[begin : page.index(end, begin) + len(end)]
+
+
+@pytest.mark.parametrize(("prefix", "name"), [("", "기사 검색"), ("/en", "Search stories")])
+def test_the_header_search_is_a_link_without_javascript_and_a_named_disclosure_with_it(
+    client, published_article, prefix, name
+):
+    header = part_of(client.get(f"{prefix}/").content.decode(), "<header", "</header>")
+
+    (link,) = elements(header, "a", {"data-search-link": None, "href": f"{prefix}/search/"})
+    assert text_of(link) == name
+    (toggle,) = elements(header, "button", {"data-search-toggle": None, "type": "button", "hidden": None})
+    assert dict(toggle.attributes)["aria-expanded"] == "false"
+    assert dict(toggle.attributes)["aria-controls"] == "site-search"
+    assert text_of(toggle) == name
+    (form,) = elements(header, "form", {"id": "site-search", "action": f"{prefix}/search/", "method": "get"})
+    assert elements(form, "input", {"type": "search", "name": "q"})
+
+    search_page = client.get(f"{prefix}/search/")
+    assert search_page.status_code == 200
+    assert elements(part_of(search_page.content.decode(), "<main", "</main>"), "input", {"name": "q"})
+
+
+def test_the_share_row_has_share_sheet_and_kakaotalk_buttons_for_scripts_and_a_kakaostory_link_without_a_key(
+    client, published_article
+):
+    from articles.models import SiteSettings
+
+    share = part_of(client.get(url_of(published_article)).content.decode(), '<section class="share"', "</section>")
+    (sheet,) = elements(share, "button", {"data-share-native": None, "type": "button", "hidden": None})
+    assert text_of(sheet) == "공유하기"
+    (kakao,) = elements(share, "button", {"data-share-kakao": None, "type": "button", "hidden": None})
+    assert text_of(kakao) == "카카오톡"
+    (kakao_story,) = elements(share, "a", {"data-share-kakao-story": None})
+    assert dict(kakao_story.attributes)["href"].startswith("https://story.kakao.com/share?url=")
+
+    SiteSettings.objects.update_or_create(pk=1, defaults={"kakao_javascript_key": "0123456789abcdef"})
+    share = part_of(client.get(url_of(published_article)).content.decode(), '<section class="share"', "</section>")
+    assert elements(share, "button", {"data-share-kakao": None})
+    assert not elements(share, "a", {"data-share-kakao-story": None})

@@ -1,12 +1,15 @@
-// 이 기사를 공유합니다: copy the link, print, share in a small window, KakaoTalk.
+// 이 기사를 공유합니다: the phone's share sheet, copy the link, print, share in a small window, KakaoTalk.
 //
 // The links work without this script. The messages readers see come from the
 // template's data-*-message attributes, so they are translated with the page.
 //
 // With a Kakao JavaScript key set in the admin, the KakaoTalk button loads
 // Kakao's SDK from https://t1.kakaocdn.net on click; story pages then allow
-// that host in their CSP (ktnews/security.py, allow_kakao_sdk). Without a key
-// the template shows a plain KakaoStory link and nothing from Kakao is loaded.
+// that host in their CSP (ktnews/security.py, allow_kakao_sdk), and a failure to
+// load it falls back to the share sheet. Without a key nothing from Kakao is
+// loaded: where the browser has a share sheet (navigator.share, which lists
+// KakaoTalk on phones that have it) the KakaoTalk button opens that instead of
+// the template's plain KakaoStory link.
 
 const KAKAO_SDK = {
   src: "https://t1.kakaocdn.net/kakao_js_sdk/2.7.4/kakao.min.js",
@@ -43,10 +46,35 @@ function setUpShare(widget) {
     link.addEventListener("click", openInPopup);
   }
 
+  const native = widget.querySelector("[data-share-native]");
+  if (native && url && hasShareSheet()) {
+    native.addEventListener("click", () => shareThroughSheet(widget, native, say));
+    native.hidden = false;
+  }
+
   const kakao = widget.querySelector("[data-share-kakao]");
-  if (kakao && widget.dataset.kakaoKey && url) {
+  if (kakao && url && widget.dataset.kakaoKey) {
     kakao.addEventListener("click", () => shareOnKakao(widget, kakao, say));
     kakao.hidden = false;
+  } else if (kakao && url && hasShareSheet()) {
+    kakao.addEventListener("click", () => shareThroughSheet(widget, kakao, say));
+    kakao.hidden = false;
+    const kakaoStory = widget.querySelector("[data-share-kakao-story]");
+    if (kakaoStory) kakaoStory.hidden = true;
+  }
+}
+
+function hasShareSheet() {
+  return typeof navigator.share === "function";
+}
+
+/** The device's own share sheet (navigator.share): KakaoTalk, messages, mail and the rest installed. */
+async function shareThroughSheet(widget, button, say) {
+  try {
+    await navigator.share({ title: widget.dataset.shareTitle || document.title, url: widget.dataset.shareUrl });
+  } catch (error) {
+    // Closing the sheet without choosing is no failure.
+    if (error?.name !== "AbortError") say(button.dataset.unavailableMessage);
   }
 }
 
@@ -161,7 +189,8 @@ async function shareOnKakao(widget, button, say) {
       },
     });
   } catch (error) {
-    say(button.dataset.unavailableMessage);
     console.warn(error);
+    if (hasShareSheet()) shareThroughSheet(widget, button, say);
+    else say(button.dataset.unavailableMessage);
   }
 }

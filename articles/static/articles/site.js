@@ -8,9 +8,10 @@ import { initEditWindow } from "./edit-window.js";
 import { initFontSize } from "./font-size.js";
 import { initReadBeacon } from "./read-beacon.js";
 import { initShare } from "./share.js";
+import { initSiteHeader } from "./site-header.js";
 import { initStatusBar } from "./status-bar.js";
 
-for (const init of [initStatusBar, initShare, initFontSize, initReadBeacon, initComments, initEditWindow]) {
+for (const init of [initSiteHeader, initStatusBar, initShare, initFontSize, initReadBeacon, initComments, initEditWindow]) {
   try {
     init(document);
   } catch (error) {
