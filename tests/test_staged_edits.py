@@ -9,6 +9,7 @@ from django.test import Client
 from django.utils import timezone
 
 from articles.models import Article, StagedEdit, StoryAutosave, Tag
+from articles.models.history import revision_by
 from articles.revisions import revisions_of
 from tests.admin_forms import story_form_data
 from tests.compare_pages import added, removed
@@ -185,15 +186,43 @@ def test_the_form_offers_staging_on_published_stories_only(editor_client, live_s
     assert review_url(live_story) in editor_client.get(change_url(live_story)).content.decode()
 
 
-def test_reporters_cannot_stage_publish_or_discard_by_crafted_posts(reporter_client, editor_client, live_story):
-    assert stage(reporter_client, live_story, title_en="Crafted").status_code == 403
-    stage(editor_client, live_story, title_en=STAGED_HEADLINE)
+def test_the_storys_reporter_stages_edits_of_it_but_never_changes_it_live(reporter_client, editor_client, live_story):
+    form = reporter_client.get(change_url(live_story)).content.decode()
+    assert 'name="title_en"' in form  # an editable form...
+    assert 'name="_stage"' in form
+    assert 'name="_save"' not in form  # ...that only stages
+    assert 'name="_continue"' not in form
+    assert "편집자가 게시하면 독자에게 보입니다" in form
 
-    assert reporter_client.get(review_url(live_story)).status_code == 200  # the story's reporter may look
-    assert publish(reporter_client, live_story).status_code == 403
-    assert reporter_client.post(review_url(live_story), {"_discard_staged": "1"}).status_code == 403
+    data = story_form_data(live_story, tags=[tag.pk for tag in live_story.tags.all()], title_en=STAGED_HEADLINE)
+    assert reporter_client.post(change_url(live_story), {**data, "_publish": "1"}).status_code == 403
+    saved = reporter_client.post(change_url(live_story), {**data, "_save": "Save"})
+    assert saved["Location"] == review_url(live_story)  # a plain save of their form is staged, too
     assert Article.objects.get(pk=live_story.pk).title_en == LIVE_HEADLINE
     assert StagedEdit.objects.get(article=live_story).values["title_en"] == STAGED_HEADLINE
+    assert STAGED_HEADLINE not in public_pages(live_story)
+
+    assert publish(reporter_client, live_story).status_code == 403  # an editor publishes it
+    assert reporter_client.post(review_url(live_story), {"_discard_staged": "1"}).status_code == 302  # their own
+    assert not StagedEdit.objects.filter(article=live_story).exists()
+
+
+def test_a_reporter_cannot_restore_a_revision_of_a_live_story_or_stage_someone_elses(
+    reporter_client, editor, live_story, section
+):
+    with revision_by(editor, "saved"):
+        live_story.save()
+    version = revisions_of(live_story).first()
+    restore = f"/admin/articles/article/{live_story.pk}/revisions/{version.pk}/restore/"
+    assert reporter_client.post(restore, {"version": live_story.version}).status_code == 403
+    someone_elses = make_article(section, status=Article.Status.PUBLISHED, title_en="Not theirs", created_by=editor)
+    assert stage(reporter_client, someone_elses, title_en="Crafted").status_code == 403
+
+
+def test_an_editor_publishes_a_reporters_staged_edit(reporter_client, editor_client, live_story):
+    stage(reporter_client, live_story, title_en=STAGED_HEADLINE)
+    assert publish(editor_client, live_story).status_code == 302
+    assert Article.objects.get(pk=live_story.pk).title_en == STAGED_HEADLINE
 
 
 def test_staging_needs_the_csrf_token(editor, live_story):

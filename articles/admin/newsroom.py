@@ -19,10 +19,10 @@ from articles.admin.changelists import DateHierarchyAdmin
 from articles.admin.photos import StoryPhotoInline
 from articles.admin.staged_edits import StagedEditMixin
 from articles.admin.story_editing import StoryHistoryMixin, StoryTrashMixin
-from articles.admin.story_form import NamedDateTimeInputs, NamedRowsFormSet
+from articles.admin.story_form import NamedDateTimeInputs, NamedRowsFormSet, ReadOnlyOnLiveStoriesOfReporters
 from articles.admin.translations import StoryTranslationMixin
 from articles.forms import WORKFLOW_ACTIONS, ArticleAdminForm, requested_workflow_action
-from articles.models import PUBLISH_PERMISSION, Article, Byline, Reporter, Section, SiteSettings, Tag
+from articles.models import PUBLISH_PERMISSION, Article, Byline, Reporter, Section, SiteSettings, StagedEdit, Tag
 from ktnews.signin_guard import AdminAuthenticationForm
 
 admin.site.site_header = _("KT News newsroom")
@@ -105,7 +105,7 @@ class StoryListFormSet(forms.BaseModelFormSet):
             raise ValidationError(StoryListRowForm.GONE)
 
 
-class BylineInline(admin.TabularInline):
+class BylineInline(ReadOnlyOnLiveStoriesOfReporters, admin.TabularInline):
     model = Byline
     formset = NamedRowsFormSet
     # Left empty, a reporter's new story is signed with their own byline.
@@ -193,7 +193,9 @@ class ArticleAdmin(
 
     def has_change_permission(self, request, obj=None):
         allowed = super().has_change_permission(request, obj)
-        return allowed if obj is None else allowed and obj.can_be_edited_by(request.user)
+        # A reporter's own published story opens as a form that only stages edits (StagedEditMixin).
+        editable = obj is None or obj.can_be_edited_by(request.user) or StagedEdit.may_be_staged_by(request.user, obj)
+        return allowed and editable
 
     def has_delete_permission(self, request, obj=None):
         # Deleting stories is an editor's decision.

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin
 
 from articles.admin.changelists import DateHierarchyAdmin
-from articles.admin.story_form import NamedRowsFormSet
+from articles.admin.story_form import NamedRowsFormSet, ReadOnlyOnLiveStoriesOfReporters
 from articles.models import PUBLISH_PERMISSION, Photo, StoryPhoto
 
 
@@ -83,7 +83,7 @@ class PhotoAdmin(DateHierarchyAdmin, TabbedTranslationAdmin):
         return allowed and obj.uploaded_by_id == request.user.pk
 
 
-class StoryPhotoInline(admin.TabularInline):
+class StoryPhotoInline(ReadOnlyOnLiveStoriesOfReporters, admin.TabularInline):
     model = StoryPhoto
     formset = NamedRowsFormSet
     extra = 1

@@ -129,9 +129,21 @@ class StagedEditMixin:
                 note_en=form.cleaned_data["correction_note_en"],
             )
 
+    @staticmethod
+    def stages_only(request, obj) -> bool:
+        """Whether ``request.user`` may only stage edits of ``obj``: a reporter's own live story. Every save of
+        their form is a staged edit; it never changes what readers see."""
+        return (
+            obj is not None
+            and not obj.can_be_edited_by(request.user)
+            and StagedEdit.may_be_staged_by(request.user, obj)
+        )
+
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        if request.method == "POST" and STAGE_BUTTON in request.POST and object_id:
-            return self.stage_view(request, object_id)
+        if request.method == "POST" and object_id:
+            story = Article.objects.filter(pk=object_id).first() if str(object_id).isdigit() else None
+            if STAGE_BUTTON in request.POST or self.stages_only(request, story):
+                return self.stage_view(request, object_id)
         return super().changeform_view(request, object_id, form_url, extra_context)
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
@@ -143,6 +155,10 @@ class StagedEditMixin:
             if StagedEdit.may_be_staged_by(request.user, obj):
                 buttons = context.get("workflow_buttons", [])
                 context["workflow_buttons"] = [*buttons, (STAGE_BUTTON, _("Save as staged edit"))]
+            if self.stages_only(request, obj):
+                context.update(
+                    stages_only=True, show_save=False, show_save_and_continue=False, show_save_and_add_another=False
+                )
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def stage_view(self, request, object_id):

@@ -240,12 +240,13 @@ class StoryHistoryMixin(NewsroomPagesMixin):
             old=old,
             new=new,
             changes=compare_states(state_of_version(old), new_state),
-            can_restore=self.has_change_permission(request, article),
+            can_restore=article.can_be_edited_by(request.user),
         )
 
     def restore_view(self, request, object_id, version_id):
         article = self._story_for(request, object_id, self.may_see_history)
-        if not self.has_change_permission(request, article):
+        # Not has_change_permission: a reporter may open their live story's form, but only to stage an edit.
+        if not article.can_be_edited_by(request.user):
             raise PermissionDenied
         version = revisions_of(article).filter(pk=version_id).first()
         if version is None:

@@ -35,3 +35,21 @@ class NamedDateTimeInputs:
             date.attrs["aria-label"] = _("%(field)s, date") % {"field": field}
             time.attrs["aria-label"] = _("%(field)s, time") % {"field": field}
         return formfield
+
+
+class ReadOnlyOnLiveStoriesOfReporters:
+    """For the story form's inlines (byline, photos): on a reporter's own live story, whose form only stages the
+    text (articles.admin.staged_edits), the rows are shown, not offered for changing."""
+
+    @staticmethod
+    def _live_for_reporter(request, obj) -> bool:
+        return obj is not None and obj.status == obj.Status.PUBLISHED and not obj.can_be_edited_by(request.user)
+
+    def has_add_permission(self, request, obj=None):
+        return not self._live_for_reporter(request, obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return not self._live_for_reporter(request, obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return not self._live_for_reporter(request, obj) and super().has_delete_permission(request, obj)

@@ -83,8 +83,11 @@ class StagedEdit(models.Model):
 
     @staticmethod
     def may_be_staged_by(user, article: Article) -> bool:
-        """Edits of a published story may be staged by whoever may change it (editors)."""
-        return article.status == Article.Status.PUBLISHED and not article.in_trash and article.can_be_edited_by(user)
+        """Edits of a published story may be staged by whoever may change it (editors) and by the story's own
+        reporters, who cannot change it live: their edit waits for an editor."""
+        if article.status != Article.Status.PUBLISHED or article.in_trash:
+            return False
+        return article.can_be_edited_by(user) or (user.has_perm("articles.change_article") and article.is_by(user))
 
     def may_be_published_by(self, user) -> bool:
         return user.has_perm(PUBLISH_PERMISSION)
