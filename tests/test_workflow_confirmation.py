@@ -137,3 +137,14 @@ def test_the_stories_list_shows_a_scheduled_story_with_its_time_and_filters_by_s
     returned = editor_client.get(LIST_URL, {"state": "returned"}).content.decode()
     assert "Returned story" in returned
     assert "Live story" not in returned
+
+
+def test_a_new_story_published_at_once_is_created_only_once_confirmed(editor_client, section):
+    form = story_form_data(section=section, title_ko="새 기사", body_ko="<p>본문</p>", _publish="1")
+
+    asked = editor_client.post("/admin/articles/article/add/", form)
+
+    assert "이 기사는 지금 바로(" in asked.content.decode()
+    assert not Article.objects.filter(title_ko="새 기사").exists()
+    editor_client.post("/admin/articles/article/add/", posted_by_page(asked, _workflow_confirmed="_publish"))
+    assert Article.objects.get(title_ko="새 기사").is_public
