@@ -103,6 +103,13 @@ class NotificationAdmin(admin.ModelAdmin):
     def get_model_perms(self, request):
         return {}
 
+    # A record of what was told: superusers may read it, nobody writes it by hand.
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
     def get_urls(self):
         view = self.admin_site.admin_view
         return [
@@ -118,7 +125,7 @@ class NotificationAdmin(admin.ModelAdmin):
     def preferences_view(self, request):
         """Each person's own settings: whether notifications also come by e-mail, and in which language."""
         preferences = NewsroomPreferences.of(request.user)
-        form = PreferencesForm(request.POST or None, instance=preferences)
+        form = PreferencesForm(request.POST if request.method == "POST" else None, instance=preferences)
         if request.method == "POST" and form.is_valid():
             form.save()
             self.message_user(request, _("Your notification settings were saved."), messages.SUCCESS)
