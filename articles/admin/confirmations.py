@@ -53,9 +53,10 @@ def what_will_happen(action: str, article: Article, publish_at, now=None) -> str
     day_format = "MONTH_DAY_FORMAT" if moment.year == timezone.localtime(now).year else "DATE_FORMAT"
     params = {"time": f"{moment:%H:%M}", "day": date_format(moment, day_format), "where": where_readers_find(article)}
     if scheduled:
-        return _(
-            "This story will become public at %(time)s on %(day)s, %(where)s; until then readers cannot see it."
-        ) % (params)
+        return (
+            _("This story will become public at %(time)s on %(day)s, %(where)s; until then readers cannot see it.")
+            % params
+        )
     return _("This story will be public at once, at %(time)s on %(day)s, %(where)s.") % params
 
 
