@@ -74,7 +74,10 @@ def reporters_of(article):
 
 
 def person_name(user) -> str:
-    """How the newsroom knows someone: their byline name, else their full name, else their username."""
+    """How the newsroom knows someone: their byline name, else their full name, else their username ("" for an
+    account deleted since)."""
+    if user is None:
+        return ""
     reporter = getattr(user, "reporter", None)
     return str(reporter) if reporter else user.get_full_name() or user.get_username()
 
@@ -85,7 +88,7 @@ def mail_context(event: StoryEvent, language: str) -> dict:
         return {
             "event": event,
             "story": str(event.article),
-            "by": person_name(event.by) if event.by else "",
+            "by": person_name(event.by),
             "note": event.note,
             "story_url": absolute_url(reverse("admin:articles_article_change", args=[event.article_id])),
             "preferences_url": absolute_url(reverse("admin:articles_notification_preferences")),

@@ -44,7 +44,7 @@ def desk_for(user) -> dict:
 def unread_notifications(user) -> list[Notification]:
     notifications = list(Notification.objects.filter(recipient=user).unread().for_desk()[:NOTIFICATIONS_SHOWN])
     for notification in notifications:
-        notification.by_name = person_name(notification.event.by) if notification.event.by else ""
+        notification.by_name = person_name(notification.event.by)
     return notifications
 
 
@@ -63,7 +63,7 @@ def editors_desk() -> dict:
     returns = StoryEvent.objects.filter(action=StoryEvent.Action.RETURNED, article__deleted_at__isnull=True)
     recent_returns = list(returns.select_related("article", "by__reporter").order_by("-at", "-pk")[:RECENT_RETURNS])
     for event in recent_returns:
-        event.by_name = person_name(event.by) if event.by else ""
+        event.by_name = person_name(event.by)
     return {
         "in_review": in_review,
         "scheduled": list(stories.scheduled().order_by("published_at", "pk").select_related("section")[:SHOWN]),
