@@ -3,9 +3,11 @@
 Pressing the button posts the story form as always. Once the form and its inlines are valid, and before anything is
 saved, the server answers with a page saying what will happen and when, carrying everything posted in hidden fields
 with a "Confirm" button (the confirmation marker) and a "Back to the form" one: it works without JavaScript, keeps
-the CSRF check and loses nothing typed. A POST without the marker, crafted or not, publishes nothing.
+the CSRF check and loses nothing typed. A POST without the marker, crafted or not, publishes nothing. With
+JavaScript, static/articles/workflow-confirm.js shows the same page's words as a dialog over the form.
 """
 
+from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -81,6 +83,11 @@ class BackToTheForm:
 
 class WorkflowConfirmationMixin:
     """For the story admin (needs NewsroomPagesMixin's ``newsroom_page``)."""
+
+    @property
+    def media(self):
+        # Shows the same confirmation as a dialog over the form when JavaScript runs.
+        return super().media + forms.Media(js=["articles/workflow-confirm.js"], css={"all": ["articles/desk.css"]})
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         try:
