@@ -8,5 +8,5 @@ class ArticlesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from articles import cache_invalidation, checks, lookups, revisions  # noqa: F401 -- receivers, checks, lookups
+        from articles import cache_invalidation, checks, lookups, notifications, revisions  # noqa: F401 -- receivers
         from ktnews import signin_guard  # noqa: F401 -- counts failed sign-ins from the first one

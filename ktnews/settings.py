@@ -37,6 +37,10 @@ if not ALLOWED_HOSTS:
         "host names, comma-separated, e.g. DJANGO_ALLOWED_HOSTS=news.example.ac.kr"
     )
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
+# The site's address for links in mail (a mail has no request to take it from): scheme and host, no path.
+SITE_URL = (
+    env_str("KTNEWS_SITE_URL") or ("http://127.0.0.1:8000" if DEBUG else f"https://{ALLOWED_HOSTS[0].lstrip('.')}")
+).rstrip("/")
 
 INSTALLED_APPS = [
     # modeltranslation must come before the admin to patch its forms.

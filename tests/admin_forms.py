@@ -1,5 +1,7 @@
 """The POST data of the story change form in the admin, as a browser would send it."""
 
+from html.parser import HTMLParser
+
 from django.utils.timezone import localtime
 
 from articles.models import Article
@@ -50,4 +52,44 @@ def inline_data(prefix: str, article, field: str, added) -> dict:
         )
     for offset, chosen in enumerate(added, start=len(rows)):
         data.update({f"{prefix}-{offset}-{field}": chosen.pk, f"{prefix}-{offset}-order": offset})
+    return data
+
+
+def confirmed(action: str) -> dict:
+    """A workflow button pressed, with the Confirm of its confirmation page (articles.admin.confirmations)."""
+    return {action: "1", "_workflow_confirmed": action}
+
+
+class _FormFields(HTMLParser):
+    """The named inputs and textareas of a page's forms, as a browser would post them (buttons left out)."""
+
+    def __init__(self):
+        super().__init__()
+        self.fields, self._textarea = [], None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "input" and attrs.get("name") and attrs.get("type") not in {"submit", "button"}:
+            self.fields.append((attrs["name"], attrs.get("value") or ""))
+        elif tag == "textarea" and attrs.get("name"):
+            self._textarea = [attrs["name"], ""]
+
+    def handle_data(self, data):
+        if self._textarea is not None:
+            self._textarea[1] += data
+
+    def handle_endtag(self, tag):
+        if tag == "textarea" and self._textarea is not None:
+            self.fields.append(tuple(self._textarea))
+            self._textarea = None
+
+
+def posted_by_page(response, **pressed) -> dict:
+    """What the page in ``response`` posts (every hidden field and text box), with the ``pressed`` buttons."""
+    parser = _FormFields()
+    parser.feed(response.content.decode())
+    data: dict[str, list[str]] = {}
+    for name, value in parser.fields:
+        data.setdefault(name, []).append(value)
+    data.update({name: [value] for name, value in pressed.items()})
     return data

@@ -11,7 +11,7 @@ import time_machine
 from django.utils import timezone
 
 from articles.models import Article, Reporter, Section
-from tests.admin_forms import story_form_data
+from tests.admin_forms import confirmed, story_form_data
 from tests.conftest import make_article
 
 pytestmark = pytest.mark.django_db
@@ -202,7 +202,7 @@ def test_editor_publishes_now_and_is_recorded_as_approver(editor_client, editor,
     draft.submit_for_review(by=draft.created_by)
 
     with time_machine.travel("2026-05-04 10:15 +0900", tick=False):
-        response = editor_client.post(change_url(draft), story_form_data(draft, _publish="1"))
+        response = editor_client.post(change_url(draft), story_form_data(draft, **confirmed("_publish")))
         assert response.status_code == 302
         draft.refresh_from_db()
         assert draft.published_at == timezone.now()
@@ -214,7 +214,7 @@ def test_editor_schedules_a_story_for_a_future_time(editor_client, client, draft
     with time_machine.travel("2026-05-04 10:00 +0900", tick=False):
         response = editor_client.post(
             change_url(draft),
-            story_form_data(draft, published_at_0="2026-05-04", published_at_1="18:00:00", _publish="1"),
+            story_form_data(draft, published_at_0="2026-05-04", published_at_1="18:00:00", **confirmed("_publish")),
         )
         assert response.status_code == 302
         draft.refresh_from_db()
@@ -244,7 +244,9 @@ def test_editor_returns_a_story_only_with_a_note(editor_client, draft):
 
 
 def test_editor_unpublishes_a_story(editor_client, client, published_article):
-    response = editor_client.post(change_url(published_article), story_form_data(published_article, _unpublish="1"))
+    response = editor_client.post(
+        change_url(published_article), story_form_data(published_article, **confirmed("_unpublish"))
+    )
 
     assert response.status_code == 302
     published_article.refresh_from_db()

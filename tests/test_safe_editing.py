@@ -9,7 +9,7 @@ from django.test import Client
 
 from articles.models import Article, Reporter, StoryAutosave, StoryPhoto, Tag
 from articles.revisions import describe_note, revisions_of
-from tests.admin_forms import inline_data, story_form_data
+from tests.admin_forms import confirmed, inline_data, story_form_data
 from tests.compare_pages import added
 from tests.concurrency import at_once
 from tests.conftest import make_article, make_user
@@ -348,7 +348,7 @@ def test_a_workflow_button_pressed_after_someone_elses_save_first_shows_their_ch
     assert story.status == Article.Status.DRAFT
     assert shown.context["adminform"].form["body_en"].value() == "<p>Rewritten.</p>"
 
-    editor_client.post(change_url(story), {**page_form(shown), "_publish": "1"})
+    editor_client.post(change_url(story), {**page_form(shown), **confirmed("_publish")})
     story.refresh_from_db()
     assert story.status == Article.Status.PUBLISHED
     assert story.body_en == "<p>Rewritten.</p>"

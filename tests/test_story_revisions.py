@@ -11,7 +11,7 @@ from reversion.models import Version
 
 from articles.models import Article, Byline, Reporter, Section, Tag
 from articles.revisions import describe_note, revisions_of
-from tests.admin_forms import story_form_data
+from tests.admin_forms import confirmed, story_form_data
 from tests.compare_pages import added, removed
 from tests.conftest import make_article
 
@@ -118,7 +118,8 @@ def test_an_admin_save_is_one_revision_however_many_parts_change(editor_client, 
     before = revisions_of(draft).count()
 
     editor_client.post(
-        change_url(draft), story_form_data(draft, title_en="New headline", reporters=[other_reporter], _publish="1")
+        change_url(draft),
+        story_form_data(draft, title_en="New headline", reporters=[other_reporter], **confirmed("_publish")),
     )
 
     assert revisions_of(draft).count() == before + 1

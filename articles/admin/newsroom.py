@@ -16,10 +16,12 @@ from modeltranslation.admin import TabbedTranslationAdmin
 from solo.admin import SingletonModelAdmin
 
 from articles.admin.changelists import DateHierarchyAdmin
+from articles.admin.confirmations import WorkflowConfirmationMixin, workflow_note
 from articles.admin.photos import StoryPhotoInline
 from articles.admin.staged_edits import StagedEditMixin
 from articles.admin.story_editing import StoryHistoryMixin, StoryTrashMixin
 from articles.admin.story_form import NamedDateTimeInputs, NamedRowsFormSet, ReadOnlyOnLiveStoriesOfReporters
+from articles.admin.story_status import StoryStatusFilter, story_status
 from articles.admin.translations import StoryTranslationMixin
 from articles.forms import WORKFLOW_ACTIONS, ArticleAdminForm, requested_workflow_action
 from articles.models import PUBLISH_PERMISSION, Article, Byline, Reporter, Section, SiteSettings, StagedEdit, Tag
@@ -116,6 +118,7 @@ class BylineInline(ReadOnlyOnLiveStoriesOfReporters, admin.TabularInline):
 
 @admin.register(Article)
 class ArticleAdmin(
+    WorkflowConfirmationMixin,
     StagedEditMixin,
     StoryTranslationMixin,
     NamedDateTimeInputs,
@@ -127,9 +130,9 @@ class ArticleAdmin(
     form = ArticleAdminForm
     actions = ["move_to_trash"]
     inlines = [BylineInline, StoryPhotoInline]
-    list_display = ["__str__", "section", "status", "placement", "placement_order", "byline_names", "published_at"]
+    list_display = ["__str__", "section", story_status, "placement", "placement_order", "byline_names", "published_at"]
     list_editable = ["placement", "placement_order"]
-    list_filter = ["status", "section", "placement", "reporters"]
+    list_filter = [StoryStatusFilter, "section", "placement", "reporters"]
     autocomplete_fields = ["tags", "related_articles"]
     list_select_related = ["section"]
     search_fields = ["title_ko", "title_en"]
@@ -273,7 +276,7 @@ class ArticleAdmin(
         if action == "_submit_for_review":
             article.submit_for_review(by=request.user)
         elif action == "_publish":
-            article.publish(by=request.user, at=form.cleaned_data.get("published_at"))
+            article.publish(by=request.user, at=form.cleaned_data.get("published_at"), note=workflow_note(request.POST))
         elif action == "_return":
             article.return_to_reporter(by=request.user, note=form.cleaned_data["review_note"])
         elif action == "_unpublish":

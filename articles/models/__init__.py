@@ -13,6 +13,7 @@ from articles.models.corrections import Correction
 from articles.models.history import RemovedStory, StoryAutosave, StoryEvent
 from articles.models.mail import OutgoingMail
 from articles.models.moderation import AllowedPhrase, BlockedPhrase, CommentBan, HoldRules, ModerationLogEntry
+from articles.models.notifications import NewsroomPreferences, Notification
 from articles.models.people import ReaderProfile, Reporter
 from articles.models.photos import Photo, StoryPhoto, refresh_lead_photos
 from articles.models.policies import Consent, PolicyKind, PolicyVersion
@@ -45,6 +46,8 @@ __all__ = [
     "DailyReadCount",
     "HoldRules",
     "ModerationLogEntry",
+    "NewsroomPreferences",
+    "Notification",
     "OutgoingMail",
     "Photo",
     "PolicyKind",

@@ -83,7 +83,11 @@ class StoryEvent(models.Model):
         ordering = ["-at", "-pk"]
         verbose_name = _("publication history entry")
         verbose_name_plural = _("publication history")
-        indexes = [models.Index(fields=["article", "-at"], name="story_event_article_at")]
+        indexes = [
+            models.Index(fields=["article", "-at"], name="story_event_article_at"),
+            # The desk's latest returns.
+            models.Index(fields=["action", "-at"], name="story_event_action_at"),
+        ]
 
     def __str__(self):
         return f"{self.get_action_display()} ({self.at:%Y-%m-%d %H:%M})"

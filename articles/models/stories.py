@@ -75,6 +75,10 @@ class ArticleQuerySet(models.QuerySet):
     def outside_trash(self):
         return self.filter(deleted_at__isnull=True)
 
+    def scheduled(self):
+        """Approved stories waiting for their publication time (not in the trash)."""
+        return self.outside_trash().filter(status=Article.Status.PUBLISHED, published_at__gt=timezone.now())
+
     def in_trash(self):
         return self.filter(deleted_at__isnull=False)
 
@@ -341,6 +345,11 @@ class Article(models.Model):
         return not (days and self.published_at and timezone.now() > self.published_at + timedelta(days=days))
 
     @property
+    def is_scheduled(self) -> bool:
+        """Approved, with a publication time still to come."""
+        return self.status == self.Status.PUBLISHED and self.published_at is not None and not self.is_public
+
+    @property
     def is_public(self) -> bool:
         return (
             self.status == self.Status.PUBLISHED
@@ -373,8 +382,9 @@ class Article(models.Model):
             self.save(update_fields=["status", "updated_at"])
         self._record(StoryEvent.Action.SUBMITTED, by)
 
-    def publish(self, *, by, at=None) -> None:
-        """Approve and publish now, or at ``at`` if that is in the future (scheduling)."""
+    def publish(self, *, by, at=None, note: str = "") -> None:
+        """Approve and publish now, or at ``at`` if that is in the future (scheduling); ``note`` is for the
+        reporters (optional)."""
         self._require_editor(by)
         now = timezone.now()
         self.status = self.Status.PUBLISHED
@@ -383,7 +393,8 @@ class Article(models.Model):
         with revision_by(by, "workflow", action="_publish"):
             self.save(update_fields=["status", "published_at", "approved_by", "updated_at"])
         scheduled = self.published_at > now
-        self._record(StoryEvent.Action.SCHEDULED if scheduled else StoryEvent.Action.PUBLISHED, by, self.published_at)
+        action = StoryEvent.Action.SCHEDULED if scheduled else StoryEvent.Action.PUBLISHED
+        self._record(action, by, self.published_at, note=note.strip())
 
     def return_to_reporter(self, *, by, note: str) -> None:
         self._require_editor(by)

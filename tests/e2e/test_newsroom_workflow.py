@@ -68,10 +68,18 @@ def test_story_goes_from_draft_through_return_to_publication(live_server, browse
     reporter_page.get_by_role("button", name="Submit for review").click()
     expect(reporter_page.locator(".messagelist")).to_contain_text("submitted to the editors for review")
 
-    # The editor approves and publishes.
+    # The editor approves and publishes, after a confirmation over the form that says what will happen, with a note.
     open_story(editor_page)
     editor_page.get_by_role("button", name="Approve and publish").click()
+    confirmation = editor_page.get_by_role("dialog", name=HEADLINE)
+    expect(confirmation).to_contain_text("This story will be public at once, at ")
+    confirmation.get_by_label("A note for the reporters").fill("Well done: timetable and all.")
+    confirmation.get_by_role("button", name="Confirm").click()
     expect(editor_page.locator(".messagelist")).to_contain_text("approved and published")
+
+    # The reporter finds the approval and the note on their desk.
+    reporter_page.goto("/en/admin/")
+    expect(reporter_page.locator(".desk-notifications")).to_contain_text("Well done: timetable and all.")
 
     # A reader finds it on the home page and reads it, byline and all.
     reader_page = browser.new_context(base_url=live_server.url).new_page()
