@@ -1,8 +1,9 @@
 """Who hears of a story's workflow step, and how: an entry on their desk, and an e-mail unless they turned those off.
 
-A story submitted for review is news for the editors; returned, approved and published, or scheduled, it is news for
-its reporters (the byline's accounts and whoever created it). Nobody is told of their own step. Every step is a
-StoryEvent (see Article._record), so this listens to one thing: a StoryEvent being created. The entries and the
+A story submitted for review, or a reporter's staged edit of a live one, is news for the editors; returned,
+approved and published, scheduled, or its staged edit published, it is news for its reporters (the byline's
+accounts and whoever created it). Nobody is told of their own step. Every step is a StoryEvent (see
+Article._record and articles.staging), so this listens to one thing: a StoryEvent being created. The entries and the
 e-mails are written in the step's transaction; the outbox sends the e-mails once it commits (articles.outbox).
 """
 
@@ -25,7 +26,11 @@ MAIL_TEMPLATES = {
     Action.RETURNED: "articles/mail/story_returned",
     Action.PUBLISHED: "articles/mail/story_published",
     Action.SCHEDULED: "articles/mail/story_scheduled",
+    Action.STAGED: "articles/mail/story_staged",
+    Action.STAGED_PUBLISHED: "articles/mail/story_revised",
 }
+#: The steps that are news for the editors; the others are for the story's reporters.
+FOR_EDITORS = {Action.SUBMITTED, Action.STAGED}
 
 
 @receiver(post_save, sender=StoryEvent, dispatch_uid="notify_of_story_event")
@@ -53,7 +58,7 @@ def notify(event: StoryEvent) -> list:
 
 def recipients_of(event: StoryEvent) -> list:
     """The editors for a submission, the story's reporters for the rest; never the person who acted."""
-    people = editors() if event.action == Action.SUBMITTED else reporters_of(event.article)
+    people = editors() if event.action in FOR_EDITORS else reporters_of(event.article)
     return list(people.exclude(pk=event.by_id).order_by("pk"))
 
 
@@ -91,6 +96,7 @@ def mail_context(event: StoryEvent, language: str) -> dict:
             "by": person_name(event.by),
             "note": event.note,
             "story_url": absolute_url(reverse("admin:articles_article_change", args=[event.article_id])),
+            "review_url": absolute_url(reverse("admin:articles_article_staged_edit", args=[event.article_id])),
             "preferences_url": absolute_url(reverse("admin:articles_notification_preferences")),
         }
 

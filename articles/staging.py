@@ -6,7 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from articles.models import Article, Correction, StagedEdit
+from articles.models import Article, Correction, StagedEdit, StoryEvent
 from articles.models.history import revision_by
 from articles.models.staging import text_of
 from articles.revisions import StoryChangedMeanwhile, version_at
@@ -34,7 +34,7 @@ def stage_edit(
         base_values, base_version = waiting.base_values, waiting.base_version
     else:
         base_values, base_version = _text_at(article, base_version)
-    staged, _created = StagedEdit.objects.update_or_create(
+    staged, created = StagedEdit.objects.update_or_create(
         article=article,
         defaults={
             "values": values,
@@ -44,6 +44,9 @@ def stage_edit(
             **{name: note for name, note in (notes or {}).items() if note or waiting is None},
         },
     )
+    if created and not staged.may_be_published_by(by):
+        # A reporter's edit waits for an editor: the editors hear of it (articles.notifications).
+        StoryEvent.objects.create(article=article, action=StoryEvent.Action.STAGED, by=by)
     return staged
 
 
@@ -82,6 +85,7 @@ def publish_staged_edit(staged: StagedEdit, *, by, seen_version: int, note_ko=""
             article.revised_at = timezone.now()
         article.save()
     add_correction(article, by=by, note_ko=note_ko, note_en=note_en)
+    StoryEvent.objects.create(article=article, action=StoryEvent.Action.STAGED_PUBLISHED, by=by)
     staged.delete()
     return article
 

@@ -74,7 +74,7 @@ def test_a_submission_tells_each_active_editor_in_their_language_and_not_the_rep
     mails = mails_to()
     assert set(mails) == {"editor@example.com", "chief@example.com"}
     subject, text, html, language = mails["editor@example.com"]
-    assert (subject, language) == ("[KT News] 검토 요청: 총학생회 <선거> 연기", "ko")
+    assert (subject, language) == ("[KT 뉴스] 검토 요청: 총학생회 <선거> 연기", "ko")
     assert "황민준 님이 “총학생회 <선거> 연기” 기사의 검토를 요청했습니다." in text
     assert f"{SITE}/admin/articles/article/{story.pk}/change/" in text
     assert "총학생회 &lt;선거&gt; 연기" in html
@@ -105,7 +105,7 @@ def test_a_return_tells_the_stories_reporters_with_the_note_and_not_the_editors(
     mails = mails_to()
     assert set(mails) == {"reporter@example.com", "colleague@example.com"}
     subject, text, _html, _language = mails["reporter@example.com"]
-    assert subject == "[KT News] 반려: 총학생회 <선거> 연기"
+    assert subject == "[KT 뉴스] 반려: 총학생회 <선거> 연기"
     assert "취재원 두 명을 더 확인하세요." in text
     assert "수정한 뒤 다시 검토를 요청하세요" in text
 
@@ -136,7 +136,7 @@ def test_scheduling_tells_the_reporters_when_the_story_will_be_public(editor_cli
         assert editor_client.post(change_url(story), form).status_code == 302
 
     subject, text, _html, _language = mails_to()["reporter@example.com"]
-    assert subject == "[KT News] 예약: 총학생회 <선거> 연기"
+    assert subject == "[KT 뉴스] 예약: 총학생회 <선거> 연기"
     assert "2026년 12월 5일 9:00 오전에 공개됩니다" in text
 
 
@@ -187,3 +187,30 @@ def test_with_the_mail_server_down_publishing_succeeds_and_its_mail_goes_later_o
         call_command("send_queued_mail")
     assert sorted(message["To"] for message in own_smtp.messages) == ["colleague@example.com", "reporter@example.com"]
     assert not OutgoingMail.objects.waiting().exists()
+
+
+def test_a_reporters_staged_edit_tells_the_editors_once_and_its_publication_tells_the_reporters(
+    reporter_client, editor_client, story, editor, chief, reporter, other_reporter
+):
+    from articles.models import StoryEvent
+
+    story.publish(by=editor)
+    OutgoingMail.objects.all().delete()
+    live = Article.objects.get(pk=story.pk)
+    data = story_form_data(live, title_en="Student council <election> postponed to May")
+    reporter_client.post(change_url(live), {**data, "_stage": "Save as staged edit"})
+    reporter_client.post(change_url(live), {**data, "title_ko": "총학생회 선거 5월로", "_stage": "Save as staged edit"})
+
+    assert told(StoryEvent.Action.STAGED) == {editor.username, chief.username}  # once, not per save
+    mails = mails_to()
+    subject, text, _html, language = mails[chief.email]
+    assert (subject, language) == ("[KT News] Staged edit to review: Student council <election> postponed", "en")
+    assert f"{SITE}/en/admin/articles/article/{story.pk}/staged-edit/" in text.splitlines()  # on a line of its own
+    assert reporter.user.email not in mails  # not the reporter who staged it
+
+    OutgoingMail.objects.all().delete()
+    version = Article.objects.get(pk=story.pk).version
+    editor_client.post(f"/admin/articles/article/{story.pk}/staged-edit/", {"version": version, "_publish_staged": "1"})
+    assert told(StoryEvent.Action.STAGED_PUBLISHED) == {reporter.user.username, other_reporter.user.username}
+    subject, _text, _html, _language = mails_to()[reporter.user.email]
+    assert subject == "[KT 뉴스] 수정안 게시: 총학생회 선거 5월로"

@@ -157,7 +157,7 @@ def test_the_queue_steps_are_dated_record_the_editor_and_tell_the_requester(
     assert (reply.state, reply.decided_by) == ("accepted", editor)
     assert reply.accepted_at > reply.received_at
     assert reply.published_at is None
-    assert mailoutbox[-1].subject == "[KT News] 「총학생회 예산 논란」 기사에 대한 청구가 수락되었습니다"
+    assert mailoutbox[-1].subject == "[KT 뉴스] 「총학생회 예산 논란」 기사에 대한 청구가 수락되었습니다"
 
     with django_capture_on_commit_callbacks(execute=True):
         step(editor_client, reply, "publish")
@@ -165,7 +165,7 @@ def test_the_queue_steps_are_dated_record_the_editor_and_tell_the_requester(
     assert reply.state == "published"
     assert reply.published_at > reply.accepted_at
     published = mailoutbox[-1]
-    assert published.subject == "[KT News] 「총학생회 예산 논란」 기사 아래에 글이 게재되었습니다"
+    assert published.subject == "[KT 뉴스] 「총학생회 예산 논란」 기사 아래에 글이 게재되었습니다"
     assert f"http://testserver/news/{story.pk}/{story.slug}/" in published.body
     assert len(mailoutbox) == 2
 

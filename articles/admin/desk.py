@@ -18,7 +18,15 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from articles.admin.moderation import MODERATE_PERMISSION
-from articles.models import PUBLISH_PERMISSION, Article, Comment, NewsroomPreferences, Notification, StoryEvent
+from articles.models import (
+    PUBLISH_PERMISSION,
+    Article,
+    Comment,
+    NewsroomPreferences,
+    Notification,
+    StagedEdit,
+    StoryEvent,
+)
 from articles.notifications import person_name
 
 #: How many of each list the desk shows (the stories list has them all).
@@ -60,12 +68,21 @@ def editors_desk() -> dict:
     now = timezone.now()
     for story in in_review:
         story.waited = timesince(story.waiting_since or story.updated_at, now, depth=1)
+    staged_edits = list(
+        StagedEdit.objects.filter(article__deleted_at__isnull=True)
+        .select_related("article", "author__reporter")
+        .order_by("created_at", "pk")[:SHOWN]
+    )
+    for staged in staged_edits:
+        staged.waited = timesince(staged.created_at, now, depth=1)
+        staged.by_name = person_name(staged.author)
     returns = StoryEvent.objects.filter(action=StoryEvent.Action.RETURNED, article__deleted_at__isnull=True)
     recent_returns = list(returns.select_related("article", "by__reporter").order_by("-at", "-pk")[:RECENT_RETURNS])
     for event in recent_returns:
         event.by_name = person_name(event.by)
     return {
         "in_review": in_review,
+        "staged_edits": staged_edits,
         "scheduled": list(stories.scheduled().order_by("published_at", "pk").select_related("section")[:SHOWN]),
         "recent_returns": recent_returns,
     }

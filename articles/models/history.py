@@ -67,6 +67,8 @@ class StoryEvent(models.Model):
         UNPUBLISHED = "unpublished", _("Unpublished")
         TRASHED = "trashed", _("Moved to the trash")
         RESTORED = "restored", _("Restored from the trash")
+        STAGED = "staged", _("Edit staged for review")
+        STAGED_PUBLISHED = "revised", _("Staged edit published")
 
     article = models.ForeignKey(
         "articles.Article", verbose_name=_("story"), on_delete=models.CASCADE, related_name="events"
