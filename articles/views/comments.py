@@ -178,7 +178,7 @@ def reply_in_place(request, reply, thread, can_reply):
     level, message = posting_outcome(shown)
     return JsonResponse(
         {
-            "html": render_to_string("includes/comment.html", context, request),
+            "html": render_to_string("includes/comment.html", context, request).strip(),
             "replies": ngettext("Reply %(counter)s", "Replies %(counter)s", count) % {"counter": count},
             "message": message,
             "held": level == messages.INFO,
