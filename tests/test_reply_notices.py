@@ -177,6 +177,7 @@ def test_reply_mail_is_off_by_default_and_written_in_the_language_the_reader_cho
     assert "And Sundays until midnight." in mail.text
     assert f"\nhttp://testserver/en/comments/{thread.pk}/replies/#comment-{reply.pk}\n" in mail.text
     assert "\nhttp://testserver/en/accounts/profile/\n" in mail.text
+    assert client.get("/accounts/my-data/").json()["account"]["reply_notices"]["e_mail_for_each_reply"] is True
 
 
 def test_a_held_reply_is_mailed_when_approved_in_korean(commenter, thread, replier, editor):
