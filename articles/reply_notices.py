@@ -24,8 +24,12 @@ def unread_reply_count(user) -> int | None:
     profile = getattr(user, "reader_profile", None) if user.is_authenticated else None
     if profile is None:
         return None
-    unread = Comment.objects.reply_notices_for(user).filter(published_at__gt=profile.replies_seen_at)
-    return unread[: UNREAD_SHOWN_AT_MOST + 1].count()
+    # The two kinds apart, in one statement: each then starts from the reader's own comments by an index (their
+    # OR in one WHERE would have the database look at every reply published since).
+    unread = Comment.objects.filter(published_at__gt=profile.replies_seen_at)
+    kinds = [unread.replies_to_comments_of(user), unread.newsroom_answers_to(user)]
+    either = kinds[0].order_by().values("pk").union(kinds[1].order_by().values("pk"))
+    return either[: UNREAD_SHOWN_AT_MOST + 1].count()
 
 
 def mark_replies_seen(profile: ReaderProfile) -> None:

@@ -58,15 +58,24 @@ class CommentQuerySet(models.QuerySet):
         """답글 알림: the replies ``user`` is told about, on public stories: others' published replies to their
         comments, and the newsroom's answers in threads where they had replied before. Held, hidden and deleted
         replies are never among them (a held one joins once approved: see Comment.published_at)."""
-        earlier_reply_of_mine = Comment.objects.filter(
-            parent=OuterRef("parent_id"), author=user, created_at__lt=OuterRef("created_at")
+        return self.replies_to_comments_of(user) | self.newsroom_answers_to(user)
+
+    def replies_to_comments_of(self, user):
+        """Others' published replies to ``user``'s comments, on public stories (the reader's comments first, by
+        their author index, then their replies by the parent's)."""
+        return self._notices_for(user).filter(parent__author=user)
+
+    def newsroom_answers_to(self, user):
+        """Replies by the newsroom (a reporter on the byline, an editor) in threads where ``user`` replied before."""
+        mine = Comment.objects.filter(author=user)
+        earlier_reply_of_mine = mine.filter(parent=OuterRef("parent_id"), created_at__lt=OuterRef("created_at"))
+        threads_replied_in = mine.filter(parent__isnull=False).values("parent_id")
+        return self._notices_for(user).filter(
+            Q(parent__in=threads_replied_in) & Q(Exists(earlier_reply_of_mine)) & newsroom_authored()
         )
-        return (
-            self.visible()
-            .filter(parent__isnull=False, article__in=Article.objects.published())
-            .exclude(author=user)
-            .filter(Q(parent__author=user) | (Exists(earlier_reply_of_mine) & newsroom_authored()))
-        )
+
+    def _notices_for(self, user):
+        return self.visible().filter(parent__isnull=False, article__in=Article.objects.published()).exclude(author=user)
 
     def with_newsroom_badges(self):
         """Mark comments by a reporter on the story's byline, or by an editor, in the same query."""
