@@ -18,6 +18,13 @@ def reader_data(user) -> dict:
             "joined_at": _time(user.date_joined),
             "last_sign_in_at": _time(user.last_login),
             "nickname": profile.nickname if profile else None,
+            "reply_notices": {
+                "e_mail_for_each_reply": profile.reply_mail,
+                "e_mail_language": profile.mail_language or None,
+                "replies_seen_at": _time(profile.replies_seen_at),
+            }
+            if profile
+            else None,
             "email_addresses": [
                 {"email": address.email, "verified": address.verified, "primary": address.primary}
                 for address in EmailAddress.objects.filter(user=user).order_by("pk")

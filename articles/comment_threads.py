@@ -46,12 +46,13 @@ def chosen_sort(request) -> Sort:
 
 
 def comments_shown_to(user):
-    """The comments ``user`` may see, with what each one shows: nickname, newsroom badge, their 추천."""
+    """The comments ``user`` may see, with what each one shows: nickname, newsroom badge, their 추천 and report."""
     return (
         Comment.objects.listed_for(user)
         .select_related("author__reader_profile")
         .with_newsroom_badges()
         .with_reader_state(user)
+        .with_reader_reports(user)
     )
 
 

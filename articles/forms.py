@@ -183,6 +183,15 @@ class NicknameForm(forms.ModelForm):
         return validated_nickname(self.cleaned_data["nickname"], self.instance)
 
 
+class ReplyMailForm(forms.ModelForm):
+    """답글 알림 by e-mail, off until the reader ticks it."""
+
+    class Meta:
+        model = ReaderProfile
+        fields = ["reply_mail"]
+        labels = {"reply_mail": _("E-mail me when someone replies to my comments")}
+
+
 class CommentForm(forms.ModelForm):
     """A reader's comment. Only the text comes from the reader; the story and author come from the request."""
 
@@ -208,3 +217,10 @@ class CommentReportForm(forms.ModelForm):
             "details": _("Anything editors should know (optional)"),
         }
         widgets = {"reason": forms.RadioSelect}
+        error_messages = {"reason": {"required": _("Choose what is wrong with this comment.")}}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # No reason chosen for the reader: the model's default ("something else") would be a guess they never made.
+        self.fields["reason"].initial = None
+        self.initial.pop("reason", None)

@@ -9,7 +9,8 @@ import unicodedata
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from articles.blocked_words import BlockedWords, compiled
@@ -26,6 +27,7 @@ from articles.models import (
     recount_comments,
     recount_replies,
 )
+from articles.reply_notices import mail_reply_notices
 
 Action = ModerationLogEntry.Action
 HeldRule = Comment.HeldRule
@@ -113,7 +115,8 @@ def _reader_name(user) -> str:
     return f"{profile.nickname} ({user.get_username()})" if profile else user.get_username()
 
 
-def _change_status(comments, new_status, action, *, by, allowed_from):
+def _change_status(comments, new_status, action, *, by, allowed_from, **changes) -> list[Comment]:
+    """Give the chosen comments ``new_status`` (and ``changes``), log it and recount; the comments changed."""
     with transaction.atomic():
         chosen = list(comments.filter(status__in=allowed_from).select_related("article", "author__reader_profile"))
         locked = lock_for_recount(
@@ -122,28 +125,35 @@ def _change_status(comments, new_status, action, *, by, allowed_from):
         )
         # As they are under the locks: one deleted (or changed) meanwhile is left as it is now, never brought back.
         chosen = [comment for comment in chosen if locked.get(comment.pk) in allowed_from]
-        Comment.objects.filter(pk__in=[comment.pk for comment in chosen]).update(status=new_status)
+        Comment.objects.filter(pk__in=[comment.pk for comment in chosen]).update(status=new_status, **changes)
         _log(action, by, chosen)
         recount_comments({comment.article_id for comment in chosen})
         recount_replies({comment.parent_id for comment in chosen if comment.parent_id})
-    return len(chosen)
+    for comment in chosen:
+        comment.status = new_status
+    return chosen
 
 
 def approve(comments, *, by) -> int:
-    """Publish held comments."""
-    return _change_status(comments, Comment.Status.PUBLISHED, Action.APPROVE, by=by, allowed_from=[Comment.Status.HELD])
+    """Publish held comments; the replies among them are news to the readers they answer (reply notices)."""
+    with transaction.atomic():
+        approved = _change_status(comments, Comment.Status.PUBLISHED, Action.APPROVE, by=by,
+                                  allowed_from=[Comment.Status.HELD], published_at=timezone.now())  # fmt: skip
+        mail_reply_notices([comment for comment in approved if comment.parent_id])
+    return len(approved)
 
 
 def hide(comments, *, by) -> int:
     """Replace comments by a placeholder for readers; reversible."""
     allowed = [Comment.Status.PUBLISHED, Comment.Status.HELD]
-    return _change_status(comments, Comment.Status.HIDDEN, Action.HIDE, by=by, allowed_from=allowed)
+    return len(_change_status(comments, Comment.Status.HIDDEN, Action.HIDE, by=by, allowed_from=allowed))
 
 
 def restore(comments, *, by) -> int:
-    return _change_status(
-        comments, Comment.Status.PUBLISHED, Action.RESTORE, by=by, allowed_from=[Comment.Status.HIDDEN]
-    )
+    # A comment hidden while still held is published for the first time now.
+    first_shown = Coalesce("published_at", Value(timezone.now()))
+    return len(_change_status(comments, Comment.Status.PUBLISHED, Action.RESTORE, by=by,
+                              allowed_from=[Comment.Status.HIDDEN], published_at=first_shown))  # fmt: skip
 
 
 def dismiss_reports(comments, *, by) -> int:

@@ -6,7 +6,7 @@ from django.urls import include, path
 from django.views.generic import TemplateView
 
 from articles.sitemaps import SITEMAPS, news_sitemap
-from articles.views import accounts
+from articles.views import accounts, reply_notices
 from articles.views import stories as views
 from ktnews.health import healthz
 from ktnews.media import media_file
@@ -34,6 +34,8 @@ urlpatterns += i18n_patterns(
     path("accounts/delete/", accounts.delete_account, name="account_delete"),
     path("accounts/my-data/", accounts.download_my_data, name="account_data"),
     path("accounts/comments/", accounts.my_comments, name="my_comments"),
+    path("accounts/replies/", reply_notices.reader_replies, name="reader_replies"),
+    path("accounts/replies/mail/", reply_notices.reply_mail_choice, name="reply_mail_choice"),
     # allauth's own, answering when mail cannot be sent (articles/views/accounts.py).
     path("accounts/login/", accounts.LoginView.as_view(), name="account_login"),
     path("accounts/signup/", accounts.SignupView.as_view(), name="account_signup"),

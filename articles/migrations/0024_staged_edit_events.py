@@ -4,15 +4,28 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('articles', '0023_notifications'),
+        ("articles", "0023_notifications"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='storyevent',
-            name='action',
-            field=models.CharField(choices=[('submitted', 'Submitted for review'), ('returned', 'Returned to the reporter'), ('published', 'Approved and published'), ('scheduled', 'Approved and scheduled'), ('unpublished', 'Unpublished'), ('trashed', 'Moved to the trash'), ('restored', 'Restored from the trash'), ('staged', 'Edit staged for review'), ('revised', 'Staged edit published')], max_length=12, verbose_name='action'),
+            model_name="storyevent",
+            name="action",
+            field=models.CharField(
+                choices=[
+                    ("submitted", "Submitted for review"),
+                    ("returned", "Returned to the reporter"),
+                    ("published", "Approved and published"),
+                    ("scheduled", "Approved and scheduled"),
+                    ("unpublished", "Unpublished"),
+                    ("trashed", "Moved to the trash"),
+                    ("restored", "Restored from the trash"),
+                    ("staged", "Edit staged for review"),
+                    ("revised", "Staged edit published"),
+                ],
+                max_length=12,
+                verbose_name="action",
+            ),
         ),
     ]

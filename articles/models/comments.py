@@ -46,6 +46,37 @@ class CommentQuerySet(models.QuerySet):
         mine = CommentRecommendation.objects.filter(comment=OuterRef("pk"), reader=user)
         return self.annotate(recommended_by_reader=Exists(mine))
 
+    def with_reader_reports(self, user):
+        """Mark the comments ``user`` has reported ("Reported" instead of a second report link), in the same query."""
+        if not user.is_authenticated:
+            return self  # no report links for them (and a second Value() here upsets Django's sliced prefetch)
+        return self.annotate(
+            reported_by_reader=Exists(CommentReport.objects.filter(comment=OuterRef("pk"), reporter=user))
+        )
+
+    def reply_notices_for(self, user):
+        """답글 알림: the replies ``user`` is told about, on public stories: others' published replies to their
+        comments, and the newsroom's answers in threads where they had replied before. Held, hidden and deleted
+        replies are never among them (a held one joins once approved: see Comment.published_at)."""
+        return self.replies_to_comments_of(user) | self.newsroom_answers_to(user)
+
+    def replies_to_comments_of(self, user):
+        """Others' published replies to ``user``'s comments, on public stories (the reader's comments first, by
+        their author index, then their replies by the parent's)."""
+        return self._notices_for(user).filter(parent__author=user)
+
+    def newsroom_answers_to(self, user):
+        """Replies by the newsroom (a reporter on the byline, an editor) in threads where ``user`` replied before."""
+        mine = Comment.objects.filter(author=user)
+        earlier_reply_of_mine = mine.filter(parent=OuterRef("parent_id"), created_at__lt=OuterRef("created_at"))
+        threads_replied_in = mine.filter(parent__isnull=False).values("parent_id")
+        return self._notices_for(user).filter(
+            Q(parent__in=threads_replied_in) & Q(Exists(earlier_reply_of_mine)) & newsroom_authored()
+        )
+
+    def _notices_for(self, user):
+        return self.visible().filter(parent__isnull=False, article__in=Article.objects.published()).exclude(author=user)
+
     def with_newsroom_badges(self):
         """Mark comments by a reporter on the story's byline, or by an editor, in the same query."""
         on_byline = Byline.objects.filter(article=OuterRef("article_id"), reporter__user=OuterRef("author_id"))
@@ -63,6 +94,13 @@ class CommentQuerySet(models.QuerySet):
     def needing_review(self):
         """What an editor still has to look at: held comments, and published ones that were reported."""
         return self.filter(Q(status=Comment.Status.HELD) | Q(status=Comment.Status.PUBLISHED, reports__isnull=False))
+
+
+def newsroom_authored() -> Q:
+    """Written by a reporter on the story's byline or by an editor: the comments that carry a newsroom badge."""
+    on_byline = Byline.objects.filter(article=OuterRef("article_id"), reporter__user=OuterRef("author_id"))
+    editors = get_user_model().groups.through.objects.filter(user=OuterRef("author_id"), group__name="Editors")
+    return Q(Exists(on_byline)) | Q(Exists(editors))
 
 
 def edit_window() -> timedelta:
@@ -107,6 +145,9 @@ class Comment(models.Model):
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PUBLISHED)
     created_at = models.DateTimeField(_("posted at"), default=timezone.now)
     edited_at = models.DateTimeField(_("edited at"), null=True, blank=True)
+    # When readers could first see it: its posting, or an editor's approval of a held one. Reply notices
+    # (articles.reply_notices) count from it, so that a reply approved late is news when it appears.
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True, editable=False)
     # Why it was last held, for the editor who reviews it (articles.moderation.apply_hold_rules).
     held_rule = models.CharField(
         _("held for"),
@@ -163,6 +204,8 @@ class Comment(models.Model):
         placeholder: its text and author stay gone), and for a reply whose thread was deleted meanwhile.
         """
         adding = self._state.adding
+        if adding and self.status == self.Status.PUBLISHED and self.published_at is None:
+            self.published_at = self.created_at
         with transaction.atomic():
             stored = lock_for_recount([self.article_id], [pk for pk in (self.parent_id, self.pk) if pk])
             deleted = self.Status.DELETED

@@ -10,6 +10,7 @@ from django.core.validators import MinLengthValidator, RegexValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ktnews.spelling import folded
@@ -96,6 +97,13 @@ class ReaderProfile(models.Model):
         validators=[MinLengthValidator(2), nickname_format, not_reserved],
         help_text=_("2 to 20 characters, shown with your comments."),
     )
+    # 답글 알림: replies published after this moment are unread (articles.reply_notices); no row per reply.
+    replies_seen_at = models.DateTimeField(_("replies last seen at"), default=timezone.now)
+    reply_mail = models.BooleanField(
+        _("e-mail me about replies"), default=False, help_text=_("An e-mail for each reply to my comments.")
+    )
+    # The language of the page where the reader asked for those mails: the one they are written in.
+    mail_language = models.CharField(_("language of e-mails"), max_length=8, choices=settings.LANGUAGES, blank=True)
 
     class Meta:
         verbose_name = _("reader profile")

@@ -11,7 +11,8 @@ register = template.Library()
 def page_in_language(context, language_code: str, absolute: bool = False) -> str:
     """This page's address in another language (the language switch and hreflang alternates)."""
     request = context["request"]
-    url = translate_url(request.get_full_path(), language_code)
+    # A page shown at an address that only takes POST (a refused comment) names the page to switch instead.
+    url = translate_url(context.get("page_path") or request.get_full_path(), language_code)
     return request.build_absolute_uri(url) if absolute else url
 
 

@@ -1,16 +1,18 @@
 """Readers' comments: posting, replying, recommending, reading more, editing, deleting for good, reporting."""
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.db.models import Q
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
+from articles.comment_rules import comments_left_today, flood_limit_reached, same_text_posted_recently
 from articles.comment_text import MAX_COMMENT_LENGTH, comment_length
 from articles.comment_threads import (
     REPLIES_PER_THREAD,
@@ -24,15 +26,20 @@ from articles.models import Article, Comment, CommentReport, delete_for_good
 from articles.moderation import apply_hold_rules, ban_in_force
 from articles.page_cache import READERS, anonymous_page_cache, story_comments
 from articles.pagination import cursor_in_address, cursor_of
+from articles.reply_notices import mail_reply_notices
 from articles.views import safe_next_url
 from articles.views.stories import may_post_comments, render_story, thread_list_context
-from ktnews.rate_limits import Limit, client_network
 
 
-@require_POST
-@login_required
+@require_http_methods(["GET", "POST"])
 def comment_create(request, pk):
+    """Posts a comment. Asked for with GET (a reload, or the language link, after a refused comment), it sends the
+    reader to the story's comment form instead of a blank 405."""
     article = get_object_or_404(Article.objects.published(), pk=pk)
+    if request.method == "GET":
+        return redirect(f"{article.get_absolute_url()}#comment-form")
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
     if not may_post_comments(request.user, article):
         return redirect(f"{article.get_absolute_url()}#comments")
     form = CommentForm(request.POST, instance=Comment(article=article, author=request.user))
@@ -41,13 +48,18 @@ def comment_create(request, pk):
     return redirect(form.instance)
 
 
-def post_comment(request, form) -> int | None:
-    """Save a new comment or reply under the rules every comment follows: no bans, no floods, held
-    when it needs an editor's look. Returns the HTTP status of a refusal, with the reason on ``form``."""
+def post_comment(request, form, *, announce=True) -> int | None:
+    """Save a new comment or reply under the rules every comment follows: no bans, no floods, no same text twice,
+    held when it needs an editor's look. Returns the HTTP status of a refusal, with the reason on ``form``.
+    ``announce``: say how it went in a message on the next page (the page's script says it in place instead)."""
     if ban_in_force(request.user):
         return 403
     if not form.is_valid():
         return 400
+    # Before the flood limits: a double click's second post uses up none of the reader's allowance.
+    if repeated := same_text_posted_recently(request.user, form.cleaned_data["body"]):
+        form.add_error("body", repeated)
+        return 409
     if limit_message := flood_limit_reached(request):
         form.add_error("body", limit_message)
         return 429
@@ -58,52 +70,18 @@ def post_comment(request, form) -> int | None:
         comment.save()
     except Comment.DoesNotExist:  # a reply whose thread was deleted meanwhile
         return 404
+    if comment.parent_id and comment.status == Comment.Status.PUBLISHED:
+        mail_reply_notices([comment], site=request.build_absolute_uri("/"))
+    if announce:
+        messages.add_message(request, *posting_outcome(comment))
+    return None
+
+
+def posting_outcome(comment) -> tuple[int, str]:
+    """What the reader is told after posting: (message level, text)."""
     if comment.status == Comment.Status.HELD:
-        messages.info(request, _("Your comment will appear once an editor has reviewed it."))
-    else:
-        messages.success(request, _("Your comment was posted."))
-    return None
-
-
-def flood_limit_reached(request) -> str | None:
-    """A message when the reader, or everyone at the reader's address together, has posted too much.
-
-    The reader's own limits are counted first, so that a reader refused by them uses up none of the
-    address's allowance (which a whole campus behind one address shares). While the shared cache does
-    not answer, the reader's limits are counted from their own recent comments, the address's in each
-    process (ktnews.rate_limits)."""
-    reader = str(request.user.pk)
-
-    def recent_comments(since) -> int:
-        return Comment.objects.filter(author=request.user, created_at__gte=since).count()
-
-    for limit, message in reader_comment_limits():
-        if limit.exceeded_by_hit(reader, recount=recent_comments):
-            return message % {"count": limit.count}
-    address = client_network(request)
-    for limit, message in address_comment_limits():
-        if limit.exceeded_by_hit(address):
-            return message % {"count": limit.count}
-    return None
-
-
-def reader_comment_limits() -> list[tuple[Limit, str]]:
-    return [
-        (Limit("comments-reader-minute", settings.COMMENTS_PER_MINUTE, 60),
-         _("You can post %(count)d comments a minute. Please wait a moment and try again.")),
-        (Limit("comments-reader-day", settings.COMMENTS_PER_DAY, 24 * 60 * 60),
-         _("You have reached today's limit of %(count)d comments. You can comment again tomorrow.")),
-    ]  # fmt: skip
-
-
-def address_comment_limits() -> list[tuple[Limit, str]]:
-    return [
-        (Limit("comments-address-minute", settings.COMMENTS_PER_ADDRESS_PER_MINUTE, 60),
-         _("Many comments have come from your network in the last minute (at most %(count)d). "
-           "Please wait a moment and try again.")),
-        (Limit("comments-address-hour", settings.COMMENTS_PER_ADDRESS_PER_HOUR, 60 * 60),
-         _("Your network has reached its limit of %(count)d comments an hour. Please try again later.")),
-    ]  # fmt: skip
+        return messages.INFO, _("Your comment will appear once an editor has reviewed it.")
+    return messages.SUCCESS, _("Your comment was posted.")
 
 
 #: The parameters of the "more comments" address; ``fragment`` asks for the list alone (the script's request).
@@ -150,6 +128,8 @@ def comment_replies(request, pk):
     can_reply = not ban and may_post_comments(user, article) and thread.status == Comment.Status.PUBLISHED
     form = CommentForm()
     status = 200
+    # The story page's script posts the reply and shows it in place (or its errors) without leaving the story.
+    in_place = request.method == "POST" and "application/json" in request.headers.get("Accept", "")
     if request.method == "POST":
         if not user.is_authenticated:
             return redirect_to_login(request.get_full_path())
@@ -158,13 +138,20 @@ def comment_replies(request, pk):
         if thread.status == Comment.Status.DELETED:
             return reply_refused(request, thread)
         if not can_reply and not ban:
+            if in_place:
+                return JsonResponse({"errors": [_("Replies are closed here.")]}, status=403)
             messages.info(request, _("Replies are closed here."))
             return redirect("articles:comment_replies", thread.pk)
         form = CommentForm(request.POST, instance=Comment(article=article, author=user, parent=thread))
-        if (status := post_comment(request, form)) is None:
-            return redirect(where_a_reply_shows(form.instance))
+        if (status := post_comment(request, form, announce=not in_place)) is None:
+            if in_place:
+                return reply_in_place(request, form.instance, thread, can_reply)
+            return redirect(where_a_reply_shows(form.instance, on_page=safe_next_url(request, None)))
         if status == 404:  # the thread was deleted as the reply was saved
             return reply_refused(request, thread)
+        if in_place:
+            refusal = _("You cannot comment on this site.") if status == 403 else _("Your reply was not posted.")
+            return JsonResponse({"errors": form.errors.get("body", []) or [refusal]}, status=status)
     context = {
         "article": article,
         "thread": thread,
@@ -176,8 +163,28 @@ def comment_replies(request, pk):
         "can_reply": can_reply,
         "needs_nickname": user.is_authenticated and not hasattr(user, "reader_profile"),
         "comment_return_url": request.get_full_path(),
+        "comments_left_today": comments_left_today(user) if can_reply else None,
     }
     return render(request, "articles/comment_replies.html", context, status=status)
+
+
+def reply_in_place(request, reply, thread, can_reply):
+    """The posted reply as the story page shows it, for the script to add under its thread, with the thread's new
+    "Replies N" and what to tell the reader."""
+    shown = comments_shown_to(request.user).get(pk=reply.pk)
+    count = Comment.objects.values_list("reply_count", flat=True).get(pk=thread.pk)
+    context = {"comment": shown, "with_replies": False, "best": False, "thread_status": thread.status,
+               "can_reply": can_reply}  # fmt: skip
+    level, message = posting_outcome(shown)
+    return JsonResponse(
+        {
+            "html": render_to_string("includes/comment.html", context, request).strip(),
+            "replies": ngettext("Reply %(counter)s", "Replies %(counter)s", count) % {"counter": count},
+            "message": message,
+            "held": level == messages.INFO,
+        },
+        status=201,
+    )
 
 
 def reply_refused(request, thread):
@@ -189,14 +196,15 @@ def reply_refused(request, thread):
                            post_anew_to=thread and where_to_post_anew(request.user, thread))  # fmt: skip
 
 
-def where_a_reply_shows(reply) -> str:
-    """The thread's page at the reply: past the first page of replies when the thread is long."""
+def where_a_reply_shows(reply, *, on_page: str | None = None) -> str:
+    """The page the reply was posted from (``on_page``: the story) at the reply, while it is among the replies
+    shown there; else the thread's page at the reply, past the first page of replies when the thread is long."""
     earlier = Comment.objects.filter(parent_id=reply.parent_id).filter(
         Q(created_at__lt=reply.created_at) | Q(created_at=reply.created_at, pk__lt=reply.pk)
     )
     thread = reverse("articles:comment_replies", args=[reply.parent_id])
     if earlier.count() < REPLIES_PER_THREAD:
-        return f"{thread}#comment-{reply.pk}"
+        return f"{(on_page or thread).split('#')[0]}#comment-{reply.pk}"
     previous = earlier.order_by("-created_at", "-pk").first()
     return f"{thread}?after={cursor_of(previous, REPLY_ORDERING)}#comment-{reply.pk}"
 

@@ -17,6 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from articles.comment_rules import comments_left_today
 from articles.comment_text import MAX_COMMENT_LENGTH, comment_length
 from articles.comment_threads import (
     REPLIES_PER_THREAD,
@@ -169,6 +170,9 @@ def public_story(pk) -> Article:
 def render_story(request, article, *, comment_form=None, status=200):
     """The story page; with ``comment_form`` when a posted comment comes back with an error."""
     context = {**story_context(article), **comment_area(request, article, comment_form)}
+    if status != 200:
+        # A refused comment comes back at its POST address: the language links lead to the story instead.
+        context["page_path"] = article.get_absolute_url()
     if not request.user.is_authenticated:
         # Kept once per change of what they show: the story itself, its sharing metadata, the comment threads
         # (most of the page's queries) and the stories under it. What is left to render is the page's frame.
@@ -217,7 +221,8 @@ def thread_list_context(request, article, *, after=None, return_url=None) -> dic
         "comment_sort": sort,
         "comment_return_url": return_url or f"{article.get_absolute_url()}?sort={sort}",
         "comment_ban": ban,
-        "can_reply": not ban and may_post_comments(user, article),
+        "can_reply": (can_reply := not ban and may_post_comments(user, article)),
+        "comments_left_today": comments_left_today(user) if can_reply else None,
         "comment_limit": MAX_COMMENT_LENGTH,
         "replies_per_thread": REPLIES_PER_THREAD,
     }

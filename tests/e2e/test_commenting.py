@@ -324,7 +324,7 @@ def test_report_delete_and_account_pages_have_no_axe_violations(open_signed_in_p
 
     # The account page again, with a nickname that is too short.
     page.locator("#id_nickname").fill("x")
-    page.locator("main form button[type=submit]").click()
+    page.get_by_role("button", name="닉네임 저장").click()
     expect(page.locator("#nickname-errors")).to_be_visible()
     found, report = axe_report(page)
     assert found == 0, report

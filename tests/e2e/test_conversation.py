@@ -34,12 +34,16 @@ def thread_item(page, comment):
     return page.locator(f"#comment-{comment.pk}")
 
 
-def test_a_reader_replies_under_a_comment(open_signed_in_page, commenter, other_commenter, story):
+@pytest.mark.parametrize("width", [360, 1280])
+def test_a_reader_replies_under_a_comment_without_leaving_the_story(
+    open_signed_in_page, commenter, other_commenter, story, width
+):
     question = Comment.objects.create(article=story, author=other_commenter, body="채식 메뉴도 있나요?")
-    page = open_signed_in_page(commenter)
+    page = open_signed_in_page(commenter, viewport={"width": width, "height": 800})
     errors = []
     collect_errors(page, errors)
     page.goto(url_of(story))
+    page.evaluate("window.stillTheSamePage = true")
 
     replies = thread_item(page, question).locator("details.replies")
     expect(replies.locator("summary")).to_have_text("답글 0")
@@ -49,11 +53,18 @@ def test_a_reader_replies_under_a_comment(open_signed_in_page, commenter, other_
     expect(replies.locator("[data-comment-counter]")).to_have_text("13 / 400")
     replies.get_by_role("button", name="답글 등록").click()
 
-    expect(page).to_have_url(re.compile(rf"/comments/{question.pk}/replies/#comment-\d+$"))
-    expect(page.locator(".replies__list .comment")).to_contain_text("매주 수요일에 있대요 🥗")
-    page.get_by_role("link", name="기사로 돌아가기").click()
-    expect(thread_item(page, question).locator("summary")).to_have_text("답글 1")
-    assert errors == []
+    expect(replies.locator(".replies__list .comment")).to_contain_text("매주 수요일에 있대요 🥗")
+    expect(replies.locator("summary")).to_have_text("답글 1")
+    expect(replies.get_by_role("status")).to_have_text("댓글을 등록했습니다.")
+    expect(box).to_have_value("")
+    # The same text again is refused in place, the text kept.
+    box.fill("매주 수요일에 있대요 🥗")
+    replies.get_by_role("button", name="답글 등록").click()
+    expect(replies.get_by_role("alert")).to_contain_text("방금 같은 내용의 댓글을 올렸습니다.")
+    expect(box).to_have_value("매주 수요일에 있대요 🥗")
+    assert page.evaluate("window.stillTheSamePage") is True
+    # Chromium logs the refusal's 409 as a failed resource; nothing else may go wrong.
+    assert [error for error in errors if "409 (Conflict)" not in error] == []
 
 
 def test_the_reply_link_of_a_reply_opens_the_threads_box(open_signed_in_page, commenter, other_commenter, story):

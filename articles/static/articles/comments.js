@@ -1,8 +1,10 @@
 // The comment area: live "N / 400" counters, the irreversible-delete question,
 // "more comments" loaded in place, 추천 without leaving the page, and replies
-// opened where a link points. Without this script the counters show what the
-// server counted, delete goes through a confirmation page, "more" opens a page
-// of further comments, and 추천 posts a form that comes back to the comment.
+// opened where a link points, replies posted in place, "3분 전" kept current.
+// Without this script the counters state the limit (or what the server counted),
+// delete goes through a confirmation page, "more" opens a page of further
+// comments, 추천 posts a form that comes back to the comment, and a reply posts
+// a form that comes back to the story at the new reply.
 import { commentLength } from "./comment-text.js";
 
 export function initComments(root) {
@@ -21,7 +23,11 @@ export function initComments(root) {
   root.addEventListener("submit", (event) => {
     const form = event.target.closest("[data-recommend]");
     if (form) recommend(event, form);
+    const reply = event.target.closest("[data-reply-in-place]");
+    if (reply) replyInPlace(event, reply);
   });
+  refreshTimes(root);
+  window.setInterval(() => refreshTimes(root), 60000);
   // A reply (#comment-N) or a reply box (#reply-form-N) sits in a closed "Replies" box: open it first.
   const reveal = () => revealTarget(root);
   window.addEventListener("hashchange", reveal);
@@ -29,12 +35,76 @@ export function initComments(root) {
 }
 
 function updateCounter(box) {
+  // Without this script the counter states the limit ("최대 400자"); here it counts as the reader types.
   const counter = box.form?.querySelector("[data-comment-counter]");
-  const count = counter?.querySelector("[data-comment-count]");
-  if (!count) return;
+  if (!counter) return;
   const length = commentLength(box.value);
-  count.textContent = String(length);
+  counter.textContent = `${length} / ${counter.dataset.limit}`;
   counter.classList.toggle("comment-form__counter--over", length > Number(counter.dataset.limit));
+}
+
+// "3분 전" as the server wrote it may be minutes old (anonymous readers' pages are kept): count again, and every minute.
+function refreshTimes(root) {
+  const language = document.documentElement.lang || "ko";
+  const relative = new Intl.RelativeTimeFormat(language, { numeric: "always" });
+  for (const time of root.querySelectorAll("time[data-time-ago]")) {
+    const minutes = Math.floor((Date.now() - Date.parse(time.dateTime)) / 60000);
+    if (minutes < 1) continue; // "방금 전" stays as the server said it
+    if (minutes < 60) time.textContent = relative.format(-minutes, "minute");
+    else if (minutes < 24 * 60) time.textContent = relative.format(-Math.floor(minutes / 60), "hour");
+  }
+}
+
+// A reply posted from the story page appears under its thread without leaving the story; its errors show in the
+// form, the text kept. When the server answers with a page (signed out meanwhile, the thread deleted), the form
+// posts as it would without this script and the server's page explains.
+async function replyInPlace(event, form) {
+  event.preventDefault();
+  const button = form.querySelector('button[type="submit"]');
+  const errors = form.querySelector("[data-reply-errors]");
+  const status = form.querySelector("[data-reply-status]");
+  const box = form.querySelector("[data-comment-body]");
+  button.disabled = true;
+  let answer;
+  let response;
+  try {
+    response = await fetch(form.action, {
+      method: "POST",
+      body: new FormData(form),
+      headers: { Accept: "application/json", "X-CSRFToken": csrfToken() },
+      credentials: "same-origin",
+    });
+    if (!(response.headers.get("Content-Type") || "").includes("application/json")) throw new Error("a page");
+    answer = await response.json();
+  } catch {
+    button.disabled = false;
+    HTMLFormElement.prototype.submit.call(form);
+    return;
+  }
+  button.disabled = false;
+  errors.replaceChildren();
+  if (!response.ok) {
+    const list = document.createElement("ul");
+    list.className = "errorlist";
+    for (const message of answer.errors) list.append(Object.assign(document.createElement("li"), { textContent: message }));
+    errors.append(list);
+    box.setAttribute("aria-invalid", "true");
+    box.focus();
+    return;
+  }
+  const replies = form.closest("[data-replies]");
+  let list = replies.querySelector(".replies__list");
+  if (!list) {
+    list = Object.assign(document.createElement("ol"), { className: "replies__list" });
+    form.before(list);
+  }
+  const reply = new DOMParser().parseFromString(answer.html, "text/html").body.firstElementChild;
+  list.append(reply);
+  replies.querySelector(".replies__toggle").textContent = answer.replies;
+  box.value = "";
+  box.removeAttribute("aria-invalid");
+  updateCounter(box);
+  status.textContent = answer.message;
 }
 
 function revealTarget(root) {
