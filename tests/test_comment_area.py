@@ -23,6 +23,8 @@ def story(section, reporter):
         status=Article.Status.PUBLISHED,
         title_ko="심야버스 다시 달린다",
         title_en="Night buses return",
+        # Before the fixed times the tests travel to, whenever they run.
+        published_at=datetime(2026, 11, 30, 23, 0, 0, 500000, tzinfo=UTC),
     )
 
 
@@ -98,7 +100,9 @@ def test_a_comment_the_reader_reported_says_so_instead_of_a_second_report_link(c
 
 
 def test_the_same_text_again_within_the_window_is_refused_with_the_text_kept(commenter_client, story, section):
-    other_story = make_article(section, status=Article.Status.PUBLISHED, title_en="Library hours")
+    other_story = make_article(
+        section, status=Article.Status.PUBLISHED, title_en="Library hours", published_at=story.published_at
+    )
     text = "막차 시간이 30분 늦어져서 좋네요"
     with time_machine.travel(datetime(2026, 12, 4, 1, 0, 0, 123456, tzinfo=UTC), tick=False) as clock:
         assert post_comment(commenter_client, story, text).status_code == 302

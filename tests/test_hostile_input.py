@@ -28,7 +28,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from reversion.models import Version
 
-from articles.models import Article, Comment, CommentReport, Section, Tag
+from articles.models import Article, Comment, CommentReport, PreviewLink, Section, Tag
 from articles.page_cache import PageCacheMiddleware
 from tests.conftest import make_article, make_commenter, make_user
 from tests.test_photos import image_bytes, make_photo
@@ -82,8 +82,9 @@ def newsroom(section, reporter, editor, commenter):
     superuser = make_user("chief", is_staff=True)
     superuser.is_superuser = True
     superuser.save()
+    link = PreviewLink.create_for(story, by=editor)
     return {"story": story, "comment": question, "reporter": reporter, "photo": photo, "tag": story.tags.get(),
-            "commenter": commenter, "superuser": superuser}  # fmt: skip
+            "commenter": commenter, "superuser": superuser, "preview_link": link}  # fmt: skip
 
 
 # The rules, one by one
@@ -251,6 +252,11 @@ def path_values(name, converters, model_admin, newsroom) -> dict:
         "version_id": Version.objects.get_for_object(story).first().pk,
         "id": newsroom["commenter"].pk,
         "name": newsroom["photo"].renditions[0]["name"],
+        "article_id": story.pk,
+        "link_id": newsroom["preview_link"].pk,
+        "token": newsroom["preview_link"].token,
+        "kind": "privacy",
+        "version": 1,
     }
     if name == "articles:tag":
         values["slug"] = newsroom["tag"].slug

@@ -26,6 +26,8 @@ def story(section, reporter):
         status=Article.Status.PUBLISHED,
         title_ko="심야버스 다시 달린다",
         title_en="Night buses return",
+        # Before the fixed times the tests travel to, whenever they run.
+        published_at=datetime(2026, 11, 30, 23, 0, 0, 500000, tzinfo=UTC),
     )
 
 
@@ -191,7 +193,7 @@ def test_a_held_reply_is_mailed_when_approved_in_korean(commenter, thread, repli
     moderation.approve(Comment.objects.filter(status=Comment.Status.HELD), by=editor)
 
     mail = OutgoingMail.objects.get()
-    assert mail.subject == "[KT News] 서준님이 내 댓글에 답글을 달았습니다"
+    assert mail.subject == "[KT 뉴스] 서준님이 내 댓글에 답글을 달았습니다"
     assert "민지님, 안녕하세요." in mail.text
     assert "“심야버스 다시 달린다”" in mail.text
     assert "\n답글 보기:\nhttp" in mail.text

@@ -147,7 +147,7 @@ class StoryTranslationMixin:
 
     def get_fieldsets(self, request, obj=None):
         fields = ["original_language"]
-        if obj is not None and obj.translation_stale and self.has_change_permission(request, obj):
+        if obj is not None and obj.translation_stale and obj.can_be_edited_by(request.user):
             fields.append(MARK_CURRENT)
         translation = (_("Translation"), {"fields": fields, "description": self._translation_notice(obj)})
         main, *rest = super().get_fieldsets(request, obj)
