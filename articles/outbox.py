@@ -31,6 +31,8 @@ def send_later(*, to: str, template: str, context: dict, language: str) -> Outgo
     ``<template>.html``) to ``to``, written in ``language``; it goes out after the current transaction commits
     (never if it rolls back)."""
     with translation.override(language):
+        # What every reader's mail says at its foot (account/email/base_message.*), in the mail's language.
+        context = {"site_name": site_name(), "site_url": f"{settings.SITE_URL}/", **context}
         subject = " ".join(_plain_text(f"{template}_subject.txt", context).split())
         text = _plain_text(f"{template}.txt", context)
         try:

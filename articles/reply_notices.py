@@ -40,7 +40,7 @@ def mark_replies_seen(profile: ReaderProfile) -> None:
 def mail_reply_notices(replies, *, site: str | None = None) -> int:
     """Queue, for each of ``replies`` just published, a mail to each reader it is news to who asked for them (in
     that reader's language); how many were queued. ``site`` is the site's address (the request's), for the link."""
-    site = (site or site_address()).rstrip("/")
+    site = (site or settings.SITE_URL).rstrip("/")
     queued = 0
     for reply in replies:
         for profile in readers_to_mail(reply):
@@ -48,8 +48,8 @@ def mail_reply_notices(replies, *, site: str | None = None) -> int:
             with translation.override(language):
                 link = site + reply.get_absolute_url()
                 profile_link = site + reverse("reader_account")
-            context = {"profile": profile, "reply": reply, "article": reply.article, "link": link,
-                       "profile_link": profile_link, "replier": reply_author_name(reply)}  # fmt: skip
+            context = {"profile": profile, "name": profile.nickname, "reply": reply, "article": reply.article,
+                       "link": link, "profile_link": profile_link, "replier": reply_author_name(reply)}  # fmt: skip
             send_later(to=profile.user.email, template="mail/reply_notice", context=context, language=language)
             queued += 1
     return queued
@@ -79,10 +79,3 @@ def readers_to_mail(reply) -> list[ReaderProfile]:
 def reply_author_name(reply) -> str:
     profile = getattr(reply.author, "reader_profile", None) if reply.author else None
     return profile.nickname if profile else ""
-
-
-def site_address() -> str:
-    """The site's address when no request gives it (an editor's approval in a shell or a timer): its first host
-    name, over HTTPS when the site redirects there."""
-    host = next((host.lstrip(".") for host in settings.ALLOWED_HOSTS if host not in ("*", "")), "localhost")
-    return f"{'https' if settings.SECURE_SSL_REDIRECT else 'http'}://{host}"

@@ -3,6 +3,9 @@
 Fixtures chain: a reporter's account → their byline profile → their story.
 """
 
+import atexit
+import shutil
+import tempfile
 from datetime import timedelta
 
 import pytest
@@ -14,6 +17,13 @@ from django.utils import timezone, translation
 
 from articles.models import Article, Byline, Reporter, Section
 from tests.own_servers import OwnRedis, OwnSmtp
+
+# Each test run keeps the embedded cache in a folder of its own, not the checkout's cache/: two runs at once (the
+# SQLite and PostgreSQL runs, a developer's server) must not clear or serve each other's pages. Set before the
+# cache is first used, which is after this module is imported.
+if settings.CACHES["default"]["BACKEND"] == "ktnews.cache.FolderCache":
+    settings.CACHES["default"]["LOCATION"] = tempfile.mkdtemp(prefix="ktnews-test-cache-")
+    atexit.register(shutil.rmtree, settings.CACHES["default"]["LOCATION"], ignore_errors=True)
 
 PASSWORD = "correct horse battery staple"
 #: Where the sample nginx connects from: this machine, as the test client does by default.

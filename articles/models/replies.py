@@ -130,7 +130,7 @@ class ReplyRequest(models.Model):
         send_later(
             to=self.email,
             template=f"mail/reply_request/{step}",
-            context={"reply_request": self, "article": self.article, **extra},
+            context={"reply_request": self, "article": self.article, "name": self.name, **extra},
             language=self.language,
         )
 
