@@ -51,7 +51,7 @@ def test_a_reporter_uploads_a_photo_from_the_story_form_and_sees_it_on_the_previ
     story.refresh_from_db()
     assert story.lead_photo == photo
 
-    page.get_by_role("link", name="Preview").click()
+    page.get_by_role("link", name="Preview", exact=True).click()
     preview = page
     expect(preview).to_have_url(re.compile(rf"/preview/{story.pk}/$"))
     figure = preview.locator("figure.story-photo--lead")
