@@ -37,7 +37,11 @@ def reader_data(user) -> dict:
         "comments": [
             {
                 "id": comment.pk,
-                "story": {"id": comment.article_id, "headline": str(comment.article)},
+                # The headline only of a story readers can see: an unpublished one's may be a draft's by now.
+                "story": {
+                    "id": comment.article_id,
+                    "headline": str(comment.article) if comment.article.is_public else None,
+                },
                 "reply_to": comment.parent_id,
                 "text": comment.body,
                 "status": comment.status,

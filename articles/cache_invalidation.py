@@ -35,8 +35,15 @@ for relation in (Article.tags.through, Article.related_articles.through):
     m2m_changed.connect(content_changed, sender=relation, dispatch_uid=f"page-cache-{relation.__name__}")
 
 
+#: A reader's own settings, which no page shows to anyone else: saving only these changes no page.
+PRIVATE_READER_FIELDS = frozenset({"replies_seen_at", "reply_mail", "mail_language"})
+
+
 @receiver(post_save, sender=ReaderProfile)
 @receiver(post_delete, sender=ReaderProfile)
 @receiver(m2m_changed, sender=get_user_model().groups.through)  # the editor badge
-def readers_changed(sender, **kwargs):
+def readers_changed(sender, update_fields=None, **kwargs):
+    # Opening one's replies page must not empty every story page's cache for everyone.
+    if update_fields and set(update_fields) <= PRIVATE_READER_FIELDS:
+        return
     bump(READERS)

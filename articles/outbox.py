@@ -8,6 +8,7 @@ import contextlib
 import logging
 import smtplib
 import socket
+import time
 from email.utils import parseaddr
 
 from django.conf import settings
@@ -42,8 +43,22 @@ def send_later(*, to: str, template: str, context: dict, language: str) -> Outgo
     with translation.override(language):
         subject = subject_with_site_name(subject)[:300]
     mail = OutgoingMail.objects.create(to=to, subject=subject, text=text, html=html, language=language)
-    transaction.on_commit(lambda: send_due_mail(only=[mail.pk]), robust=True)
+    transaction.on_commit(lambda: _send_now_unless_server_failed(mail.pk), robust=True)
     return mail
+
+
+#: After the mail server failed, this process leaves new mail to the timer for this long: a change that queues ten
+#: mails while the server hangs waits for one timeout, not ten.
+QUIET_AFTER_FAILURE_SECONDS = 60
+_last_failure = {"at": float("-inf")}
+
+
+def _send_now_unless_server_failed(pk) -> None:
+    if time.monotonic() - _last_failure["at"] < QUIET_AFTER_FAILURE_SECONDS:
+        return
+    _sent, failed = send_due_mail(only=[pk])
+    if failed:
+        _last_failure["at"] = time.monotonic()
 
 
 def sender_address() -> str:

@@ -13,6 +13,7 @@ from articles.revisions import StoryChangedMeanwhile, version_at
 
 
 @transaction.atomic
+@transaction.atomic
 def stage_edit(
     article: Article, values: dict[str, str], *, by, base_version: int, notes=None, replacing=False
 ) -> StagedEdit:
@@ -25,6 +26,8 @@ def stage_edit(
     """
     if not StagedEdit.may_be_staged_by(by, article):
         raise PermissionDenied
+    # The story's row, locked: two first stagings at once wait for each other instead of one failing.
+    Article.objects.select_for_update().filter(pk=article.pk).first()
     waiting = StagedEdit.objects.select_for_update().filter(article=article).first()
     if waiting is not None:
         if not replacing:
@@ -40,7 +43,8 @@ def stage_edit(
             "values": values,
             "base_values": base_values,
             "base_version": base_version,
-            "author": by,
+            # Whoever staged it first stays its author (adding to it does not take it over).
+            "author": waiting.author if waiting is not None and waiting.author_id else by,
             **{name: note for name, note in (notes or {}).items() if note or waiting is None},
         },
     )

@@ -367,6 +367,8 @@ COMMENTS_PER_DAY = env_int("KTNEWS_COMMENTS_PER_DAY", 50)
 COMMENTS_PER_ADDRESS_PER_MINUTE = env_int("KTNEWS_COMMENTS_PER_ADDRESS_PER_MINUTE", 20)
 COMMENTS_PER_ADDRESS_PER_HOUR = env_int("KTNEWS_COMMENTS_PER_ADDRESS_PER_HOUR", 200)
 COMMENTS_CLOSE_AFTER_DAYS = env_int("KTNEWS_COMMENTS_CLOSE_AFTER_DAYS", 0)  # 0: never
+# Right of reply: requests the whole site takes in an hour (each mails a receipt to an unconfirmed address).
+REPLY_REQUESTS_PER_HOUR = env_int("KTNEWS_REPLY_REQUESTS_PER_HOUR", 60)
 COMMENTS_EDIT_WINDOW_SECONDS = env_int("KTNEWS_COMMENTS_EDIT_WINDOW_SECONDS", 60)
 # The same text from the same reader again within this time is refused (a double click, a pasted repeat).
 COMMENTS_DUPLICATE_WINDOW_SECONDS = env_int("KTNEWS_COMMENTS_DUPLICATE_WINDOW_SECONDS", 10 * 60)

@@ -154,6 +154,15 @@ def empty_cache():
         kept.clear()
 
 
+@pytest.fixture(autouse=True)
+def mail_server_not_failed_yet(monkeypatch):
+    """Each test starts as a process whose mail server has not failed lately (articles.outbox leaves mail to the
+    timer for a minute after a failure)."""
+    from articles import outbox
+
+    monkeypatch.setitem(outbox._last_failure, "at", float("-inf"))
+
+
 @pytest.fixture
 def behind_nginx(settings):
     """The sample deployment: one nginx of ours in front, connecting from this machine and appending the

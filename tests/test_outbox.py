@@ -29,7 +29,7 @@ def queue(template, title="신입생 <환영>", language="ko"):
     return send_later(to="reporter@ktnews.example", template=template, context={"title": title}, language=language)
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_mail_goes_out_once_its_transaction_commits_in_the_recipients_language(own_smtp, mail_template):
     with transaction.atomic():
         mail = queue(mail_template)
@@ -45,7 +45,22 @@ def test_a_mail_goes_out_once_its_transaction_commits_in_the_recipients_language
     assert mail.attempts == 0
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_change_that_queues_many_mails_while_the_server_is_down_waits_for_it_once(own_smtp, mail_template):
+    own_smtp.stop()
+    with transaction.atomic():
+        mails = [queue(mail_template, title=f"기사 {number}") for number in range(5)]
+    attempts = sorted(
+        OutgoingMail.objects.filter(pk__in=[mail.pk for mail in mails]).values_list("attempts", flat=True)
+    )
+    assert attempts == [0, 0, 0, 0, 1]  # one try; the rest wait for the timer, not for four more timeouts
+    own_smtp.start()
+    with time_machine.travel(timezone.now() + timedelta(minutes=2)):
+        call_command("send_queued_mail")
+    assert len(own_smtp.messages) == 5
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_mail_of_a_change_that_rolled_back_is_never_sent(own_smtp, mail_template):
     def failing_save():
         with transaction.atomic():
@@ -58,7 +73,7 @@ def test_a_mail_of_a_change_that_rolled_back_is_never_sent(own_smtp, mail_templa
     assert not OutgoingMail.objects.exists()
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_while_the_mail_server_is_down_mail_waits_and_the_timer_sends_it_later_once(own_smtp, mail_template):
     own_smtp.stop()
     with transaction.atomic():
@@ -92,7 +107,7 @@ def test_a_mail_the_server_keeps_refusing_is_given_up_after_its_last_retry(setti
 
 
 @pytest.mark.postgresql
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_senders_at_the_same_moment_send_each_mail_once(own_smtp, mail_template):
     own_smtp.stop()
     with transaction.atomic():

@@ -116,3 +116,14 @@ def test_the_consents_given_are_kept_with_the_versions_in_force_and_the_time(cli
     })  # fmt: skip
     second = get_user_model().objects.get(email="second@example.com")
     assert second.consents.filter(subject=Consent.Subject.EMAILS, policy_version=None).exists()
+
+
+def test_the_policy_list_offers_no_bulk_delete_of_versions_in_force(editor_client):
+    in_force = PolicyVersion.objects.current(PolicyKind.ETHICS)
+    answer = editor_client.post(
+        "/admin/articles/policyversion/",
+        {"action": "delete_selected", "_selected_action": [in_force.pk], "post": "yes"},
+    )
+    assert answer.status_code in (200, 302)
+    assert PolicyVersion.objects.filter(pk=in_force.pk).exists()
+    assert 'value="delete_selected"' not in editor_client.get("/admin/articles/policyversion/").content.decode()

@@ -77,7 +77,7 @@ def test_the_link_shows_the_story_with_a_banner_never_indexed_cached_or_commente
     assert "기숙사 신축 계획" in page
     assert "학교가 기숙사를 새로 짓는다." in page
     until = timezone.localtime(link.expires_at).strftime("%Y-%m-%d")
-    assert f"미리보기: 공개되지 않은 기사입니다 — {until}까지" in page
+    assert f"미리보기: 아직 공개되지 않은 기사입니다. 이 링크는 {until}까지 열립니다." in page
     assert '<meta name="robots" content="noindex, nofollow">' in page
     assert response["X-Robots-Tag"] == "noindex, nofollow"
     assert response["Referrer-Policy"] == "no-referrer"
@@ -89,7 +89,7 @@ def test_the_link_shows_the_story_with_a_banner_never_indexed_cached_or_commente
     assert "정정·반론 보도 청구" not in page
     assert client.get(f"/preview/{link.token}/").context is not None  # rendered each time, never from the cache
     english = client.get(f"/en/preview/{link.token}/").content.decode()
-    assert "Preview: this story is not published — until" in english
+    assert "Preview: this story is not published yet. This link works until" in english
 
 
 def test_an_expired_link_answers_404(client, reporter_client, draft):
@@ -140,6 +140,7 @@ def test_a_link_to_a_live_storys_staged_edit_shows_the_edit_until_it_is_publishe
 
     page = client.get(f"/preview/{link.token}/").content.decode()
     assert "기숙사 신축 계획 (정정)" in page
+    assert "공개 중인 기사의 수정안으로, 아직 사이트에 반영되지 않았습니다" in page
     assert "기숙사 신축 계획 (정정)" not in client.get(draft.get_absolute_url()).content.decode()  # readers: live text
 
     discard_staged_edit(draft.staged_edit)

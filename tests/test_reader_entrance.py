@@ -235,3 +235,15 @@ def test_kakao_with_an_unverified_address_of_an_existing_account_does_not_link_t
     assert User.objects.count() == 1
     assert "_auth_user_id" not in client.session
     assert [message.subject for message in mail.outbox] == ["[KT 뉴스] 이미 가입된 이메일 주소입니다"]
+
+
+def test_kakao_never_signs_in_to_a_newsroom_account_by_its_address(client, fake_kakao, story, editor):
+    editor.email = "editor@ktnews.example"
+    editor.save()
+    EmailAddress.objects.create(user=editor, email=editor.email, verified=True, primary=True)
+    fake_kakao.profile = kakao_profile(editor.email, verified=True)
+
+    answer = through_kakao(client, fake_kakao, comment_form_of(story))
+    assert answer["Location"] == "/accounts/3rdparty/signup/"  # asked to sign up, not signed in as the editor
+    assert "_auth_user_id" not in client.session
+    assert not SocialAccount.objects.exists()

@@ -197,3 +197,21 @@ def test_a_held_reply_is_mailed_when_approved_in_korean(commenter, thread, repli
     assert "민지님, 안녕하세요." in mail.text
     assert "“심야버스 다시 달린다”" in mail.text
     assert "\n답글 보기:\nhttp" in mail.text
+
+
+def test_reading_ones_replies_or_choosing_reply_mail_keeps_everyone_elses_cached_story_pages(
+    client, commenter, story, thread, replier
+):
+    reply_to(thread, replier, "네, 주말에도 다닙니다.", minutes=1)
+    anonymous = Client()
+    page = f"/news/{story.pk}/{story.slug}/"
+    assert anonymous.get(page).context is not None  # rendered, and kept
+    assert anonymous.get(page).context is None  # from the page cache
+
+    client.force_login(commenter)
+    client.get("/accounts/replies/")
+    client.post("/accounts/replies/mail/", {"reply_mail": "on"})
+
+    assert anonymous.get(page).context is None  # still kept: nothing readers see changed
+    ReaderProfile.objects.filter(user=replier).get().save()  # a nickname's save does change comment pages
+    assert anonymous.get(page).context is not None

@@ -91,7 +91,22 @@ def test_a_reader_sends_a_request_without_an_account_and_gets_a_receipt_in_their
     assert mail.to == ["haneul@example.kr"]
     assert mail.subject == "[KT News] We received your request about “Student council budget row”"
     assert f"http://testserver/en/news/{story.pk}/{story.slug}/" in mail.body
-    assert "<script>alert(1)</script>" in mail.body  # plain text, as typed
+    # Sent before anyone read it, to an address nobody confirmed: it repeats nothing the sender typed.
+    assert "<script>" not in mail.body
+    assert "김하늘" not in mail.body
+    assert mail.body.startswith("Hello,\n")
+
+
+def test_the_whole_site_takes_a_limited_number_of_requests_an_hour(story, settings):
+    settings.REPLY_REQUESTS_PER_HOUR = 2
+    for number in range(2):
+        assert (
+            send(Client(REMOTE_ADDR=f"10.0.{number}.1"), story, email=f"reader{number}@example.kr").status_code == 302
+        )
+    refused = send(Client(REMOTE_ADDR="10.0.9.1"), story, email="another@example.kr")
+    assert refused.status_code == 429
+    assert "지난 한 시간 동안 청구가 많이 접수되었습니다" in refused.content.decode()
+    assert ReplyRequest.objects.count() == 2
 
 
 def test_a_request_without_the_forms_token_is_refused(story):

@@ -24,6 +24,12 @@ class PolicyVersionAdmin(TabbedTranslationAdmin):
             return ["kind", "effective_from", *translated]
         return ["kind"] if obj is not None else []
 
+    def get_actions(self, request):
+        # "Delete selected" asks without an object: it would delete versions in force.
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
     def has_delete_permission(self, request, obj=None):
         return super().has_delete_permission(request, obj) and not (obj and obj.in_force_since_saved)
 
@@ -48,6 +54,12 @@ class ConsentAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    def get_actions(self, request):
+        # "Delete selected" asks without an object: it would delete versions in force.
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
 
     def has_delete_permission(self, request, obj=None):
         return False

@@ -6,7 +6,7 @@ rewritten (a change is a new version), so a reader's recorded consent always poi
 """
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -63,10 +63,14 @@ class PolicyVersion(models.Model):
         return f"{self.get_kind_display()} v{self.version}"
 
     def save(self, *args, **kwargs):
-        if self.version is None:
-            latest = PolicyVersion.objects.filter(kind=self.kind).aggregate(models.Max("version"))["version__max"]
-            self.version = (latest or 0) + 1
-        super().save(*args, **kwargs)
+        with transaction.atomic():
+            if self.version is None:
+                # The kind's versions locked: two editors adding one at once get 2 and 3, not an error.
+                taken = (
+                    PolicyVersion.objects.select_for_update().filter(kind=self.kind).values_list("version", flat=True)
+                )
+                self.version = max(taken, default=0) + 1
+            super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("articles:policy_version", kwargs={"kind": self.kind, "version": self.version})

@@ -130,7 +130,9 @@ class ReplyRequest(models.Model):
         send_later(
             to=self.email,
             template=f"mail/reply_request/{step}",
-            context={"reply_request": self, "article": self.article, "name": self.name, **extra},
+            # The receipt goes out before anyone read the request: it greets no one by the name typed in it.
+            context={"reply_request": self, "article": self.article, **extra}
+            | ({} if step == self.State.RECEIVED else {"name": self.name}),
             language=self.language,
         )
 

@@ -4,6 +4,7 @@ The form is a page of its own, so the story page (which only links to it) stays 
 account is needed; each address, and each e-mail address, may send a few requests (ktnews.rate_limits).
 """
 
+from django.conf import settings
 from django.contrib import messages
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
@@ -54,6 +55,11 @@ def reply_limit_reached(request, email: str) -> str | None:
         (Limit("reply-requests-address-hour", 10, 60 * 60), client_network(request),
          _("Many requests have come from your network in the last hour (at most %(count)d). "
            "Please try again later.")),
+        # Every request mails its receipt to an address nobody confirmed: the whole site's receipts are capped, so
+        # that the form cannot send the paper's mail to strangers by the thousand from many networks.
+        (Limit("reply-requests-site-hour", settings.REPLY_REQUESTS_PER_HOUR, 60 * 60), "site",
+         _("The newsroom has received many requests in the last hour. Please try again later, or write to the "
+           "address on the contact page.")),
     ]:  # fmt: skip
         if limit.exceeded_by_hit(key):
             return message % {"count": limit.count}

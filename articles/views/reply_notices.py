@@ -49,7 +49,7 @@ def reply_mail_choice(request):
     form = ReplyMailForm(request.POST, instance=profile)
     if form.is_valid():
         form.instance.mail_language = get_language()
-        form.save()
+        form.instance.save(update_fields=["reply_mail", "mail_language"])
         saved = _("We will e-mail you about replies.") if profile.reply_mail else _("No more e-mails about replies.")
         messages.success(request, saved)
     return redirect("reader_account")
