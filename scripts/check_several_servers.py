@@ -95,8 +95,10 @@ def check(work: Path, database_url: str, redis_url: str):
         )
         fail_if(status != 302, f"the editor could not sign in to the admin on A ({status})")
         status, _headers, body = editor.post_form(
-            a, f"/en/admin/articles/article/{draft.pk}/change/", "#article_form", {"_publish": "1"}
-        )
+            # The form's Publish, with its confirmation page's Confirm (articles/admin/confirmations.py).
+            a, f"/en/admin/articles/article/{draft.pk}/change/", "#article_form",
+            {"_publish": "1", "_workflow_confirmed": "_publish"},
+        )  # fmt: skip
         fail_if(status != 302, f"publishing through A answered {status}: {errors_on(body)}")
         status, _headers, body = anonymous.get(b, draft.get_absolute_url())
         fail_if(
