@@ -93,7 +93,7 @@ def _news_article(article: Article, request: HttpRequest, *, url: str, image: di
 
 def _correction_comment(correction) -> dict:
     """A correction (정정) as schema.org's CorrectionComment, in the page's language (or the other one)."""
-    return {"@type": "CorrectionComment", "text": correction.note, "datePublished": correction.published_at_iso}
+    return {"@type": "CorrectionComment", "text": correction.note, "datePublished": _iso(correction.published_at)}
 
 
 def content_language(article: Article) -> str:

@@ -504,7 +504,7 @@ def test_the_edit_page_says_how_long_is_left_in_both_languages(commenter_client,
 
     ends_at = timezone.localtime(comment.created_at + timedelta(seconds=60))
     assert "<span data-edit-window-text>44초 동안 더 고칠 수 있습니다.</span>" in korean
-    assert f'<time datetime="{ends_at.isoformat(timespec="microseconds")}">{ends_at:%H:%M:%S}까지</time>' in korean
+    assert f'<time datetime="{ends_at.isoformat(timespec="milliseconds")}">{ends_at:%H:%M:%S}까지</time>' in korean
     assert "You can edit for 44 more seconds." in english
     assert f">Until {ends_at:%H:%M:%S}</time>" in english
     # What the script counts down with: the server's seconds and the sentence for each plural form.

@@ -50,8 +50,3 @@ class Correction(models.Model):
     def clean(self):
         if not (self.note_ko or self.note_en):
             raise ValidationError({"note_ko": _("Write the correction in at least one language.")})
-
-    @property
-    def published_at_iso(self) -> str:
-        """For ``<time datetime>`` and JSON-LD: the moment to the second (no microseconds)."""
-        return timezone.localtime(self.published_at).isoformat(timespec="seconds")

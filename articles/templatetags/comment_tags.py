@@ -31,13 +31,6 @@ def time_ago(moment: datetime, now: datetime | None = None) -> str:
     return date_format(timezone.localtime(moment), "COMMENT_DATE_FORMAT")
 
 
-@register.filter
-def html_datetime(moment: datetime) -> str:
-    """The moment for a ``datetime`` attribute: Seoul's time with its offset and at most milliseconds, since HTML
-    allows no more than three fraction digits (Django's "c" writes six)."""
-    return timezone.localtime(moment).isoformat(timespec="milliseconds") if moment else ""
-
-
 @register.simple_tag(takes_context=True)
 def unread_replies(context) -> int | None:
     """The signed-in reader's unread replies for the bell (one query), or None when they have no reader profile."""

@@ -1,8 +1,11 @@
 """Template helpers for every page of the reader site."""
 
+from datetime import datetime
+
 from django import template
 from django.conf import settings
 from django.urls import translate_url
+from django.utils import timezone
 
 register = template.Library()
 
@@ -26,3 +29,10 @@ def other_languages(current: str) -> list[tuple[str, str]]:
     """(code, name in its own language) of every site language but ``current``."""
     own_names = {"ko": "한국어", "en": "English"}
     return [(code, own_names.get(code, code)) for code, _name in settings.LANGUAGES if code != current]
+
+
+@register.filter
+def html_datetime(moment: datetime) -> str:
+    """The moment for a ``datetime`` attribute: Seoul's time with its offset and at most milliseconds, since HTML
+    allows no more than three fraction digits (Django's "c" writes six)."""
+    return timezone.localtime(moment).isoformat(timespec="milliseconds") if moment else ""
