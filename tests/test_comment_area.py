@@ -234,3 +234,17 @@ def test_after_a_refused_comment_the_language_link_and_a_reload_lead_to_the_stor
     assert reload["Location"] == f"/news/{story.pk}/{story.slug}/#comment-form"
     switched = Client().get(f"/en/comments/story/{story.pk}/new/")
     assert switched["Location"] == f"/en/news/{story.pk}/{story.slug}/#comment-form"
+
+
+@pytest.mark.postgresql
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_same_text_posted_twice_at_the_same_moment_is_saved_once(section):
+    from tests.concurrency import at_once
+
+    story = make_article(section, status=Article.Status.PUBLISHED, title_ko="심야버스")
+    reader = make_commenter("doubleclick", "두번클릭")
+    text = "두 번 눌렀어요"
+    answers = at_once([(reader, lambda client: post_comment(client, story, text)) for _press in range(4)])
+
+    assert sorted(answer.status_code for answer in answers) == [302, 409, 409, 409]
+    assert Comment.objects.filter(body=text).count() == 1

@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
+from django.db import transaction
 from django.db.models import Q
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -22,7 +23,7 @@ from articles.comment_threads import (
     sort_in_address,
 )
 from articles.forms import CommentForm, CommentReportForm
-from articles.models import Article, Comment, CommentReport, delete_for_good
+from articles.models import Article, Comment, CommentReport, ReaderProfile, delete_for_good
 from articles.moderation import apply_hold_rules, ban_in_force
 from articles.page_cache import READERS, anonymous_page_cache, story_comments
 from articles.pagination import cursor_in_address, cursor_of
@@ -56,20 +57,24 @@ def post_comment(request, form, *, announce=True) -> int | None:
         return 403
     if not form.is_valid():
         return 400
-    # Before the flood limits: a double click's second post uses up none of the reader's allowance.
-    if repeated := same_text_posted_recently(request.user, form.cleaned_data["body"]):
-        form.add_error("body", repeated)
-        return 409
-    if limit_message := flood_limit_reached(request):
-        form.add_error("body", limit_message)
-        return 429
-    comment = form.save(commit=False)
-    if apply_hold_rules(comment):
-        comment.status = Comment.Status.HELD
-    try:
-        comment.save()
-    except Comment.DoesNotExist:  # a reply whose thread was deleted meanwhile
-        return 404
+    with transaction.atomic():
+        # The reader's posts one at a time: of two arriving together with the same text (a double click without
+        # JavaScript), the second sees the first (PostgreSQL locks the row; SQLite takes one writer anyway).
+        ReaderProfile.objects.select_for_update().filter(user=request.user).first()
+        # Before the flood limits: a double click's second post uses up none of the reader's allowance.
+        if repeated := same_text_posted_recently(request.user, form.cleaned_data["body"]):
+            form.add_error("body", repeated)
+            return 409
+        if limit_message := flood_limit_reached(request):
+            form.add_error("body", limit_message)
+            return 429
+        comment = form.save(commit=False)
+        if apply_hold_rules(comment):
+            comment.status = Comment.Status.HELD
+        try:
+            comment.save()
+        except Comment.DoesNotExist:  # a reply whose thread was deleted meanwhile
+            return 404
     if comment.parent_id and comment.status == Comment.Status.PUBLISHED:
         mail_reply_notices([comment], site=request.build_absolute_uri("/"))
     if announce:
