@@ -16,6 +16,7 @@ from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import translation
 
+from articles import editing
 from articles.models import NewsroomPreferences, Notification, StoryEvent
 from articles.outbox import send_later
 
@@ -81,10 +82,7 @@ def reporters_of(article):
 def person_name(user) -> str:
     """How the newsroom knows someone: their byline name, else their full name, else their username ("" for an
     account deleted since)."""
-    if user is None:
-        return ""
-    reporter = getattr(user, "reporter", None)
-    return str(reporter) if reporter else user.get_full_name() or user.get_username()
+    return editing.display_name(user) if user is not None else ""
 
 
 def mail_context(event: StoryEvent, language: str) -> dict:
