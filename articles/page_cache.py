@@ -135,14 +135,17 @@ def _read(known, names) -> None:
     known.update(found)
 
 
-def anonymous_page_cache(depends_on, *, query=None, timeout=PAGE_TIMEOUT):
+def anonymous_page_cache(depends_on, *, query=None, timeout=PAGE_TIMEOUT, same_main_for_all=False):
     """Let ``PageCacheMiddleware`` keep the view's page for readers without a session, keyed by what it shows.
 
     ``depends_on(**view_kwargs)`` names the generations besides ``content``; ``query`` the parameters of the
     address the page reads (see ``page_query_string``). Any other parameter (``utm_source``, ``fbclid``,
     made-up ones) is dropped from a shared page's request before the view sees it, so it neither changes the
     page nor makes another copy.
-    Signed-in readers (anyone with a session cookie) always get their own freshly rendered page, marked private.
+    Signed-in readers (anyone with a session cookie) always get their own page, marked private. With
+    ``same_main_for_all`` (lists, whose main part shows nothing of the reader's) it is their own header and
+    messages around the main part every reader shares, kept like a page (see ``shared_main``); the view
+    must then leave its queries to the template (lazy values), or it would run them for nothing.
     """
 
     query = query or {}
@@ -151,13 +154,15 @@ def anonymous_page_cache(depends_on, *, query=None, timeout=PAGE_TIMEOUT):
         @wraps(view)
         def cached_view(request, *args, **kwargs):
             request.page_query = query  # what the keys of this page's kept fragments may depend on
+            names = (CONTENT, *depends_on(**kwargs))
             if request.method not in ("GET", "HEAD") or not _may_share(request):
+                if same_main_for_all and request.method in ("GET", "HEAD"):
+                    request.shared_main = KeptPage(names, _generations(names), timeout, query)
                 response = view(request, *args, **kwargs)
                 patch_cache_control(response, private=True, no_cache=True)
                 return response
             keep_only(request, query)
             # Read before rendering: a change made meanwhile leaves the page under the older generations.
-            names = (CONTENT, *depends_on(**kwargs))
             generations = _generations(names)
             response = view(request, *args, **kwargs)
             if response.status_code == 200 and not response.cookies and not response.streaming:
@@ -205,6 +210,27 @@ def cached_fragments(request, fragments: dict) -> dict:
     if missing:
         cache.set_many({keys[name]: html for name, html in missing.items()}, PAGE_TIMEOUT)
     return {**rendered, **missing}
+
+
+#: What shows that a form with a CSRF token (one reader's) was rendered: such a part is never kept.
+CSRF_FIELD = 'name="csrfmiddlewaretoken"'
+
+
+def shared_main(request, render) -> str:
+    """The main part of a signed-in reader's page whose view said it is the same for everyone
+    (``anonymous_page_cache(same_main_for_all=True)``), rendered by ``render()`` once per generation of
+    what the page shows and kept as long as the page would be. Anything else: ``render()``."""
+    kept = getattr(request, "shared_main", None)
+    if kept is None:
+        return render()
+    key = "fragment:main:" + _page_key(request, kept.generations)
+    if (html := cache.get(key)) is None:
+        html = render()
+        if CSRF_FIELD in html:  # a form crept into a shared part: keep it out of the cache, say so
+            logger.error("The main part of %s holds a form with a CSRF token: not kept", request.path)
+        else:
+            cache.set(key, html, kept.timeout)
+    return html
 
 
 def cached_value(name, depends_on, compute):

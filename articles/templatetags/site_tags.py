@@ -7,6 +7,8 @@ from django.conf import settings
 from django.urls import translate_url
 from django.utils import timezone
 
+from articles.page_cache import shared_main as kept_shared_main
+
 register = template.Library()
 
 
@@ -36,3 +38,20 @@ def html_datetime(moment: datetime) -> str:
     """The moment for a ``datetime`` attribute: Seoul's time with its offset and at most milliseconds, since HTML
     allows no more than three fraction digits (Django's "c" writes six)."""
     return timezone.localtime(moment).isoformat(timespec="milliseconds") if moment else ""
+
+
+@register.tag
+def shared_main(parser, token):
+    """``{% shared_main %}…{% endshared_main %}``: the page's main part, kept for signed-in readers when the
+    view says it is the same for everyone (see ``articles.page_cache.shared_main``)."""
+    nodelist = parser.parse(("endshared_main",))
+    parser.delete_first_token()
+    return SharedMainNode(nodelist)
+
+
+class SharedMainNode(template.Node):
+    def __init__(self, nodelist):
+        self.nodelist = nodelist
+
+    def render(self, context):
+        return kept_shared_main(context["request"], lambda: self.nodelist.render(context))

@@ -43,6 +43,7 @@ from articles.page_cache import (
 from articles.pagination import cursor_in_address, keyset_page
 from articles.readership import most_read, record_read
 from articles.search import search_stories, search_terms
+from articles.shared_threads import filled_threads, render_shared_threads
 from ktnews.security import allow_kakao_sdk
 
 HOME_SECTION_STORIES = 4
@@ -65,8 +66,10 @@ LISTING_QUERY = {"older": cursor_in_address, "newer": cursor_in_address}
 
 
 def story_listing(request, stories):
-    """A page of ``stories`` newest first, at the cursor in the request (?older= or ?newer=)."""
-    return keyset_page(with_bylines(stories), after=request.GET.get("older"), before=request.GET.get("newer"))
+    """A page of ``stories`` newest first, at the cursor in the request (?older= or ?newer=), looked up when the
+    template first reads it (see lazy_context)."""
+    after, before = request.GET.get("older"), request.GET.get("newer")
+    return SimpleLazyObject(lambda: keyset_page(with_bylines(stories), after=after, before=before))
 
 
 def favicon(request):
@@ -74,8 +77,17 @@ def favicon(request):
     return redirect(static("articles/favicon.svg"), permanent=True)
 
 
-@anonymous_page_cache(lambda: [ALL_COMMENTS], timeout=MOST_READ_REFRESH_SECONDS)
+@anonymous_page_cache(lambda: [ALL_COMMENTS], timeout=MOST_READ_REFRESH_SECONDS, same_main_for_all=True)
 def home(request):
+    return render(request, "articles/home.html", lazy_context(front_page, FRONT_PAGE))
+
+
+#: What the home page shows (front_page's keys).
+FRONT_PAGE = ("lead", "other_leads", "important", "sections_with_stories", "most_read", "most_commented")
+
+
+def front_page() -> dict:
+    """The home page's stories: the lead and important ones the desk placed, each section's newest, the rankings."""
     published = Article.objects.published()
     # Up to six of each grade, in one query: many important stories can't push the lead off the page.
     placed = with_bylines(
@@ -92,17 +104,25 @@ def home(request):
     )
     leads = [story for story in placed if story.placement == Article.Placement.LEAD]
     important = [story for story in placed if story.placement == Article.Placement.IMPORTANT][:6]
-    context = {
+    return {
         "lead": leads[0] if leads else None,
         "other_leads": leads[1:4],
         "important": important,
         "sections_with_stories": latest_by_section(published, exclude=[story.pk for story in placed]),
         "most_read": most_read(),
-        "most_commented": published.filter(
-            comment_count__gt=0, published_at__gte=timezone.now() - timedelta(days=30)
-        ).order_by("-comment_count", "-published_at")[:5],
+        "most_commented": list(
+            published.filter(comment_count__gt=0, published_at__gte=timezone.now() - timedelta(days=30)).order_by(
+                "-comment_count", "-published_at"
+            )[:5]
+        ),
     }
-    return render(request, "articles/home.html", context)
+
+
+def lazy_context(compute, keys) -> dict:
+    """A template context whose values ``compute()`` (a dict with ``keys``) makes only when the template first
+    reads one: a signed-in reader's list page whose main part is kept (see shared_main) runs no query for it."""
+    values = SimpleLazyObject(compute)
+    return {key: SimpleLazyObject(partial(values.__getitem__, key)) for key in keys}
 
 
 def latest_by_section(published, exclude):
@@ -132,7 +152,7 @@ def latest_by_section(published, exclude):
     return list(grouped.items())
 
 
-@anonymous_page_cache(lambda slug: [ALL_COMMENTS], query=LISTING_QUERY)
+@anonymous_page_cache(lambda slug: [ALL_COMMENTS], query=LISTING_QUERY, same_main_for_all=True)
 def section_detail(request, slug):
     section = get_object_or_404(Section, slug=slug)
     page = story_listing(request, Article.objects.published().filter(section=section))
@@ -173,24 +193,40 @@ def render_story(request, article, *, comment_form=None, status=200):
     if status != 200:
         # A refused comment comes back at its POST address: the language links lead to the story instead.
         context["page_path"] = article.get_absolute_url()
-    if not request.user.is_authenticated:
-        # Kept once per change of what they show: the story itself, its sharing metadata, the comment threads
-        # (most of the page's queries) and the stories under it. What is left to render is the page's frame.
-        def rendering(template):
-            return partial(render_to_string, f"includes/{template}.html", context, request)
-
-        comments = [story_comments(article.pk)]
-        fragments = {
-            "story_meta_html": (comments, rendering("story_meta")),
-            "story_article_html": (comments, rendering("story_article")),
-            "comment_threads_html": ([*comments, READERS], rendering("comment_threads")),
-            "story_more_html": ([], rendering("story_more")),
-        }
-        context.update(cached_fragments(request, fragments))
+    if request.method == "GET":
+        context.update(kept_story_parts(request, article, context))
     response = render(request, "articles/article_detail.html", context, status=status)
     if context["site_settings"].kakao_javascript_key:
         allow_kakao_sdk(response)
     return response
+
+
+def kept_story_parts(request, article, context) -> dict:
+    """The parts of the story page kept once per change of what they show: the story itself, its sharing
+    metadata, the comment threads (most of the page's queries and rendering) and the stories under it. What is
+    left to render is the page's frame and, for a signed-in reader, their comment form and header.
+
+    Signed-in readers share one rendering of the threads with every part that is theirs (their comments'
+    links, their 추천) in all its variants, filled in per request (articles.shared_threads)."""
+
+    def rendering(template):
+        return partial(render_to_string, f"includes/{template}.html", context, request)
+
+    comments = [story_comments(article.pk)]
+    fragments = {
+        "story_meta_html": (comments, rendering("story_meta")),
+        "story_article_html": (comments, rendering("story_article")),
+        "story_more_html": ([], rendering("story_more")),
+    }
+    if not request.user.is_authenticated:
+        fragments["comment_threads_html"] = ([*comments, READERS], rendering("comment_threads"))
+        return cached_fragments(request, fragments)
+    # Whether the reader may reply changes every thread (the reply boxes): one shared rendering for each.
+    shared_name = "signed_in_threads_replying" if context["can_reply"] else "signed_in_threads"
+    fragments[shared_name] = ([*comments, READERS], partial(render_shared_threads, request, article, context))
+    kept = cached_fragments(request, fragments)
+    threads = filled_threads(request, article, kept.pop(shared_name))
+    return kept if threads is None else {**kept, "comment_threads_html": threads}
 
 
 def comment_area(request, article, form=None) -> dict:
@@ -313,14 +349,14 @@ def story_gone(request):
     return render(request, "410.html", status=410)
 
 
-@anonymous_page_cache(lambda pk: [ALL_COMMENTS], query=LISTING_QUERY)
+@anonymous_page_cache(lambda pk: [ALL_COMMENTS], query=LISTING_QUERY, same_main_for_all=True)
 def reporter_detail(request, pk):
     reporter = get_object_or_404(Reporter, pk=pk)
     page = story_listing(request, Article.objects.published().filter(bylines__reporter=reporter))
     return render(request, "articles/reporter_detail.html", {"reporter": reporter, "page": page})
 
 
-@anonymous_page_cache(lambda slug: [ALL_COMMENTS], query=LISTING_QUERY)
+@anonymous_page_cache(lambda slug: [ALL_COMMENTS], query=LISTING_QUERY, same_main_for_all=True)
 def tag_detail(request, slug):
     tag = get_object_or_404(Tag, slug=slug)
     page = story_listing(request, Article.objects.published().filter(tags=tag))
