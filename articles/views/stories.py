@@ -1,5 +1,6 @@
 """The reader site. Every public page starts from ``Article.objects.published()``."""
 
+import operator
 from datetime import timedelta
 from functools import partial
 
@@ -122,7 +123,7 @@ def lazy_context(compute, keys) -> dict:
     """A template context whose values ``compute()`` (a dict with ``keys``) makes only when the template first
     reads one: a signed-in reader's list page whose main part is kept (see shared_main) runs no query for it."""
     values = SimpleLazyObject(compute)
-    return {key: SimpleLazyObject(partial(values.__getitem__, key)) for key in keys}
+    return {key: SimpleLazyObject(partial(operator.getitem, values, key)) for key in keys}
 
 
 def latest_by_section(published, exclude):
