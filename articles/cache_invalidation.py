@@ -8,9 +8,20 @@ from django.contrib.auth import get_user_model
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
-from articles.models import Article, Byline, Photo, ReaderProfile, Reporter, Section, SiteSettings, StoryPhoto, Tag
+from articles.models import (
+    Article,
+    Byline,
+    CommentBan,
+    Photo,
+    ReaderProfile,
+    Reporter,
+    Section,
+    SiteSettings,
+    StoryPhoto,
+    Tag,
+)
 from articles.models.corrections import Correction
-from articles.page_cache import READERS, bump, bump_content
+from articles.page_cache import BANS, READERS, bump, bump_content
 
 #: A correction shows on its story, the corrections page and feed, and the story's structured data.
 CONTENT_MODELS = (Byline, Correction, Photo, Reporter, Section, SiteSettings, StoryPhoto, Tag)
@@ -47,3 +58,9 @@ def readers_changed(sender, update_fields=None, **kwargs):
     if update_fields and set(update_fields) <= PRIVATE_READER_FIELDS:
         return
     bump(READERS)
+
+
+@receiver(post_save, sender=CommentBan)
+@receiver(post_delete, sender=CommentBan)
+def bans_changed(sender, **kwargs):
+    bump(BANS)  # each reader's ban is kept (moderation.ban_in_force): a ban or its lifting applies at once

@@ -27,6 +27,7 @@ from articles.models import (
     recount_comments,
     recount_replies,
 )
+from articles.page_cache import BANS, readers_value
 from articles.reply_notices import mail_reply_notices
 
 Action = ModerationLogEntry.Action
@@ -84,8 +85,16 @@ def links_in(text: str) -> list[str]:
 
 
 def ban_in_force(user) -> CommentBan | None:
+    """The reader's longest ban in force, kept until bans change (page_cache.BANS) or it runs out."""
     if not user.is_authenticated:
         return None
+    ban = readers_value(user, "ban", [BANS], lambda: longest_ban(user))
+    if ban is not None and ban.until is not None and ban.until <= timezone.now():
+        return longest_ban(user)  # ran out since: the reader may be free, or under another ban
+    return ban
+
+
+def longest_ban(user) -> CommentBan | None:
     # The longest ban first: one without an end date outlasts any other.
     return CommentBan.objects.in_force().filter(reader=user).order_by(F("until").desc(nulls_first=True)).first()
 

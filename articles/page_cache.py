@@ -41,6 +41,8 @@ CONTENT = "gen:content"
 ALL_COMMENTS = "gen:comments"
 #: Nicknames and newsroom badges, which every comment shows.
 READERS = "gen:readers"
+#: Comment bans (who may comment, which every signed-in reader's story page asks about themselves).
+BANS = "gen:bans"
 NEXT_PUBLICATION = "gen:next-publication"
 MESSAGE_COOKIE = "messages"  # django.contrib.messages' cookie storage
 #: How long shared caches in front (nginx, a CDN) may keep a public page.
@@ -53,7 +55,7 @@ PAGE_TIMEOUT = 5 * 60
 #: cache asks for them three times (the story, its threads, the stories under it) but reads them once.
 _read_this_request: ContextVar[dict | None] = ContextVar("page_cache_generations", default=None)
 #: Read along with the first generations a request asks for, since most pages need them too.
-USUAL = (CONTENT, ALL_COMMENTS, READERS)
+USUAL = (CONTENT, ALL_COMMENTS, READERS, BANS)
 
 
 def story_comments(article_id) -> str:
@@ -242,6 +244,19 @@ def cached_value(name, depends_on, compute):
     if (value := cache.get(key)) is None and (value := compute()) is not None:
         cache.set(key, value, PAGE_TIMEOUT)
     return value
+
+
+_NOTHING = "nothing"
+
+
+def readers_value(user, name, depends_on, compute):
+    """What a signed-in reader's own pages ask about them on every request (their unread replies, a ban),
+    computed once per generation of what it depends on, None included. Keyed by the reader: only they get it."""
+    key = f"reader:{user.pk}:{name}:" + ":".join(map(str, _generations([CONTENT, *depends_on])))
+    if (value := cache.get(key)) is None:
+        value = compute()
+        cache.set(key, _NOTHING if value is None else value, PAGE_TIMEOUT)
+    return None if value == _NOTHING else value
 
 
 #: name -> (the generations it was computed under, the value): site data kept in this process.

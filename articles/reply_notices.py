@@ -13,6 +13,7 @@ from django.utils import timezone, translation
 
 from articles.models import Comment, ReaderProfile
 from articles.outbox import send_later
+from articles.page_cache import ALL_COMMENTS, READERS, readers_value
 
 #: The bell shows "99+" past this: counting further costs more and tells the reader nothing.
 UNREAD_SHOWN_AT_MOST = 99
@@ -24,6 +25,13 @@ def unread_reply_count(user) -> int | None:
     profile = getattr(user, "reader_profile", None) if user.is_authenticated else None
     if profile is None:
         return None
+    # Asked on every page the reader opens (the bell): kept until comments, stories or badges change, or they
+    # open their replies (a new replies_seen_at is a new key).
+    seen = profile.replies_seen_at.timestamp()
+    return readers_value(user, f"unread-replies:{seen}", [ALL_COMMENTS, READERS], lambda: _count_unread(user, profile))
+
+
+def _count_unread(user, profile) -> int:
     # The two kinds apart, in one statement: each then starts from the reader's own comments by an index (their
     # OR in one WHERE would have the database look at every reply published since).
     unread = Comment.objects.filter(published_at__gt=profile.replies_seen_at)

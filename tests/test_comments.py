@@ -285,14 +285,14 @@ def test_story_page_query_count_stays_fixed_with_many_comments(client, django_as
 def test_signed_in_story_page_query_count_stays_fixed(commenter_client, commenter, django_assert_num_queries, story):
     """Guards the N+1 of the delete/report links, which compare each comment's author with the reader.
 
-    Once the page's parts are kept (the first request), a signed-in reader's page costs six queries however many
-    comments: session, account, ban check, nickname, their 추천 and reports among the comments shown (one query,
-    see articles.shared_threads), and the reply bell's unread count.
+    Once the page's parts are kept (the first request), a signed-in reader's page costs four queries however many
+    comments: session, account, nickname, and their 추천 and reports among the comments shown (one query, see
+    articles.shared_threads); their ban and the reply bell's count are kept until bans or comments change.
     """
     add_comments(story, commenter, 30)
     assert commenter_client.get(page_url(story)).status_code == 200
 
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(4):
         assert commenter_client.get(page_url(story)).status_code == 200
 
 

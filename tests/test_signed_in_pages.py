@@ -233,17 +233,18 @@ def test_a_comment_cannot_forge_a_readers_part(story, commenter, readers):
     assert "quota 0 1 csrf" in html
 
 
-def test_the_signed_in_story_page_runs_six_queries_however_many_comments(
+def test_the_signed_in_story_page_runs_four_queries_however_many_comments(
     busy_story, story, commenter, readers, django_assert_num_queries
 ):
-    """Guards a query per comment for the reader's 추천 and reports, and the thread's rendering per reader."""
+    """Guards a query per comment for the reader's 추천 and reports, and the thread's rendering per reader: session,
+    account, nickname and the reader's state among the comments shown (their ban and unread replies are kept)."""
     signed_in(readers["jiho"]).get(page(story))
     reader = signed_in(commenter)
     for n in range(40):
         Comment.objects.create(article=story, author=readers["jiho"], body=f"더 많은 댓글 {n}")
 
     reader.get(page(story))
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(4):
         reader.get(page(story))
 
 
