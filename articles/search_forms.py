@@ -49,6 +49,19 @@ class Search:
     def is_narrowed(self) -> bool:
         return self.period != "all" or self.section is not None
 
+    @property
+    def sorts(self) -> list[dict]:
+        """Each order the results come in, with its address (back at the first page) and whether it is this one."""
+        return [
+            {"label": label, "address": self.address(sort=sort, page=1), "current": sort == self.sort}
+            for sort, label in SORTS.items()
+        ]
+
+    @property
+    def wider_address(self) -> str:
+        """The same words in every period and section."""
+        return self.address(period="all", section=None, page=1)
+
     def stories(self, published):
         """The ``published`` stories found, in the order asked for: ``search_stories`` among those of the
         period and section."""

@@ -4,7 +4,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 
 from articles.models import Article
-from articles.search_forms import MAX_PAGE, SORTS, SearchForm
+from articles.search_forms import MAX_PAGE, SearchForm
 from articles.views.stories import with_bylines
 
 RESULTS_PER_PAGE = 20
@@ -24,11 +24,6 @@ def search(request):
         "terms": wanted.terms,
         "page": page,
         "results": page.object_list if page else [],
-        "sorts": [
-            {"label": label, "address": wanted.address(sort=sort, page=1), "current": sort == wanted.sort}
-            for sort, label in SORTS.items()
-        ],
-        "wider_address": wanted.address(period="all", section=None, page=1),
         **_page_addresses(wanted, page),
     }
     return render(request, "articles/search.html", context)
