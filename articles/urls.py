@@ -1,7 +1,7 @@
 from django.urls import path
 
 from articles import feeds
-from articles.views import comments, corrections, policies, previews, replies, stories
+from articles.views import comments, corrections, policies, previews, replies, search, stories
 
 app_name = "articles"
 
@@ -23,7 +23,7 @@ urlpatterns = [
     path("comments/<int:pk>/report/", comments.comment_report, name="comment_report"),
     path("reporters/<int:pk>/", stories.reporter_detail, name="reporter"),
     path("tags/<str:slug>/", stories.tag_detail, name="tag"),
-    path("search/", stories.search, name="search"),
+    path("search/", search.search, name="search"),
     path("reads/<int:pk>/", stories.story_read, name="read"),
     path("preview/<int:pk>/", stories.article_preview, name="preview"),
     path("policies/<slug:kind>/", policies.policy, name="policy"),

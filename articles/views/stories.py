@@ -43,7 +43,6 @@ from articles.page_cache import (
 )
 from articles.pagination import cursor_in_address, keyset_page
 from articles.readership import most_read, record_read
-from articles.search import search_stories, search_terms
 from articles.shared_threads import filled_threads, render_shared_threads
 from ktnews.security import allow_kakao_sdk
 
@@ -362,41 +361,6 @@ def tag_detail(request, slug):
     tag = get_object_or_404(Tag, slug=slug)
     page = story_listing(request, Article.objects.published().filter(tags=tag))
     return render(request, "articles/tag_detail.html", {"tag": tag, "page": page})
-
-
-SEARCH_RESULTS_PER_PAGE = 20
-SEARCH_MAX_PAGES = 10
-
-
-def search(request):
-    query = request.GET.get("q", "")
-    terms = search_terms(query)
-    page_number = _bounded_page_number(request.GET.get("page"))
-    results, has_next = [], False
-    if terms:
-        start = (page_number - 1) * SEARCH_RESULTS_PER_PAGE
-        found = list(
-            search_stories(with_bylines(Article.objects.published()), terms)[
-                start : start + SEARCH_RESULTS_PER_PAGE + 1
-            ]
-        )
-        results, has_next = found[:SEARCH_RESULTS_PER_PAGE], len(found) > SEARCH_RESULTS_PER_PAGE
-    context = {
-        "query": query[:200],
-        "terms": terms,
-        "results": results,
-        "page_number": page_number,
-        "first_position": (page_number - 1) * SEARCH_RESULTS_PER_PAGE + 1,
-        "has_next": has_next and page_number < SEARCH_MAX_PAGES,
-    }
-    return render(request, "articles/search.html", context)
-
-
-def _bounded_page_number(raw) -> int:
-    try:
-        return min(max(int(raw), 1), SEARCH_MAX_PAGES)
-    except (TypeError, ValueError):
-        return 1
 
 
 @csrf_exempt  # Counting a read changes nothing of the reader's, and cached pages carry no token.
