@@ -102,9 +102,9 @@ def report_targets(results: dict, pg_sizes: list[str], embedded: dict | None, co
             median = runs[low]["p50_ms"]
             checks.append((f"p50 ms at {low}", name, median, ADMIN_MS, median < ADMIN_MS))
     print(f"\n== Targets (issue 20) on the {pg_sizes[-1]} archive, as ratios in this run")
-    print(f"{'measure':30} {'page':44} {'value':>8} {'target':>8}")
+    print(f"{'measure':38} {'page':44} {'value':>8} {'target':>8}")
     for measure, name, value, target, met in checks:
-        print(f"{measure:30} {name:44} {value:>8.2f} {target:>8.2f}  {'met' if met else 'MISSED'}")
+        print(f"{measure:38} {name:44} {value:>8.2f} {target:>8.2f}  {'met' if met else 'MISSED'}")
     print(f"{sum(met for *_rest, met in checks)} of {len(checks)} met")
 
 
