@@ -31,13 +31,14 @@ check-servers: $(VENV)/.dev-installed
 	$(BIN)/python scripts/check_several_servers.py
 	$(BIN)/python scripts/check_sqlite_writers.py
 
-## bench: the benchmark (needs PostgreSQL, Redis, nginx and wrk; builds 1,000- and 100,000-story archives)
+## bench: the benchmark (needs PostgreSQL, Redis, nginx and wrk; builds 1,000- and 100,000-story archives on
+## PostgreSQL and a 40,000-story one on SQLite, and times a backup and restore of a 10,000-story site)
 bench: $(VENV)/.dev-installed
-	$(BIN)/python bench/run.py --sizes small,full
+	$(BIN)/python bench/run.py --sizes small,full --embedded archive --restore
 
 ## bench-smoke: the benchmark on a tiny archive with one-second runs, to keep it working (CI)
 bench-smoke: $(VENV)/.dev-installed
-	$(BIN)/python bench/run.py --sizes smoke --duration 1 --concurrency 1,8 --rebuild
+	$(BIN)/python bench/run.py --sizes smoke --embedded smoke --duration 1 --concurrency 1,8 --rebuild --attempts 1
 
 ## test: the whole suite, browser tests included (on PostgreSQL with DATABASE_URL=postgres://...)
 test: $(VENV)/.dev-installed chromium

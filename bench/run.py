@@ -1,20 +1,31 @@
 """make bench: KT News against the machine's ceilings, on an archive of 100,000 stories and 1,000,000 comments.
 
-    python bench/run.py [--sizes small,full] [--duration 10] [--database-url postgres://.../postgres]
+    python bench/run.py [--sizes small,full] [--embedded archive] [--restore] [--duration 10]
+                        [--concurrency 1,32] [--only TEXT] [--database-url postgres://.../postgres]
 
 For each dataset size it builds (or reuses) a PostgreSQL database, serves the site
 with gunicorn (DEBUG off, Redis cache) on 127.0.0.1, and measures with wrk at 1 and
 32 concurrent connections: the story page's bytes from nginx (the ceiling), the
 same bytes from a bare Django view (the floor), a straightforward Django story
-view (bench/views.py: the yardstick), and the site's pages, uncached (a session
-cookie makes every request render) and from its cache, and through the sample
-nginx micro-cache. It prints requests/s, p50/p99 latency and ratios to the floor
-and the ceiling, peak memory per worker, SQL queries per page and, with two sizes,
-how each page's median grew. A benchmark, not a test: it checks nothing and fails
-only when it cannot run. CI runs it at --sizes smoke to keep it working.
+view (bench/views.py: the yardstick), and the site's pages, uncached (an invalid
+session cookie makes every request render: really anonymous, so the kept fragments
+still serve), signed in (a real session of a reader with a nickname who may
+comment), from its cache and through the sample nginx micro-cache; each search
+form (frequent, two-syllable, rare and absent Korean words, an English inflection,
+one and two characters, Korean with English); the admin's comment and story lists
+with an editor's session (at the lowest concurrency only). ``--embedded SIZE`` also
+builds the archive on SQLite and measures the story page and the searches there
+with no Redis (the file cache): the embedded default. ``--restore`` times a backup
+and a restore of the 10,000-story site (bench/restore.py). It prints requests/s,
+p50/p99 latency and ratios to the floor and the ceiling, peak memory per worker,
+SQL queries per page and, with two sizes, how each page's median grew; then the
+issue's targets beside the measured ratios, met or missed. A benchmark, not a
+test: it checks nothing and fails only when it cannot run. CI runs it at --sizes
+smoke to keep it working.
 """
 
 import argparse
+import contextlib
 import json
 import os
 import re
@@ -29,6 +40,9 @@ sys.path.insert(0, str(PROJECT / "scripts"))
 sys.path.insert(0, str(PROJECT))
 
 from served import gunicorn, prepare_site, production_environment, use_site  # noqa: E402
+
+from bench.dataset import ABSENT_WORD, RARE_WORDS  # noqa: E402
+from bench.report import MAX_FOREIGN_CPU, RATIOS, report, report_growth, report_restore, report_targets  # noqa: E402
 
 BENCH_PORT, STATIC_PORT, MICRO_CACHE_PORT, FILE_CACHE_PORT = 8311, 8312, 8313, 8314
 NGINX = """
@@ -76,9 +90,29 @@ http {{
 """
 
 
+#: The search forms the issue sets a target for, each a row: the query, and why it is there (README).
+SEARCHES = {
+    "frequent word": "도서관",
+    "two-syllable word": "축제",
+    "rare word": RARE_WORDS[0],
+    "absent word": ABSENT_WORD,
+    "English inflection": "libraries",  # the text has library (and libraries)
+    "one character": "학",
+    "two letters": "ex",
+    "Korean and English": "축제 concert",
+}
+#: Rows measured on the SQLite copy (the embedded default), beside the ratios' three.
+EMBEDDED_ROWS = ("story, uncached", "story, from the site's cache", "story (24 comments), signed in", "search: ")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="small,full")
+    parser.add_argument("--embedded", metavar="SIZE", help="also measure an SQLite copy of this size, no Redis")
+    parser.add_argument("--engine", default="postgresql", choices=["postgresql", "sqlite"], help=argparse.SUPPRESS)
+    parser.add_argument("--part", action="store_true", help=argparse.SUPPRESS)  # one job of several: no targets
+    parser.add_argument("--restore", action="store_true", help="also time a backup and restore (bench/restore.py)")
+    parser.add_argument("--restore-size", default="medium", help="the size bench/restore.py fills (default medium)")
     parser.add_argument("--duration", type=int, default=10, help="seconds per measurement")
     parser.add_argument("--concurrency", default="1,32")
     parser.add_argument("--database-url", default="postgres://postgres@127.0.0.1:5432/postgres")
@@ -88,36 +122,59 @@ def main():
     parser.add_argument("--workers", type=int, default=(os.cpu_count() or 1) * 2 + 1, help="as deploy/gunicorn.conf.py")
     parser.add_argument("--threads", type=int, default=1, help="per worker, as deploy/gunicorn.conf.py")
     parser.add_argument("--only", action="append", default=[], help="measure only the rows whose names contain this")
+    parser.add_argument("--attempts", type=int, default=ATTEMPTS, help="1: measure once, not waiting for quiet")
     parser.add_argument("--build-only", action="store_true", help="build the datasets, measure nothing")
     options = parser.parse_args()
     sizes = options.sizes.split(",")
     concurrencies = [int(value) for value in options.concurrency.split(",")]
+    jobs = [(size, options.engine) for size in sizes] + ([(options.embedded, "sqlite")] if options.embedded else [])
 
-    if len(sizes) > 1:
-        # Django is set up once per process, on one database: each size runs in a process of its own.
+    if len(jobs) > 1 or options.restore:
+        # Django is set up once per process, on one database: each job runs in a process of its own.
         results = {}
-        for size in sizes:
+        for size, engine in jobs:
             single = [
-                f"--sizes={size}", f"--duration={options.duration}", f"--concurrency={options.concurrency}",
-                f"--database-url={options.database_url}", f"--redis-url={options.redis_url}",
-                f"--workers={options.workers}", f"--threads={options.threads}",
-                *(f"--only={part}" for part in options.only),
+                "--part", f"--sizes={size}", f"--engine={engine}", f"--duration={options.duration}",
+                f"--concurrency={options.concurrency}", f"--database-url={options.database_url}",
+                f"--redis-url={options.redis_url}", f"--workers={options.workers}", f"--threads={options.threads}",
+                f"--attempts={options.attempts}", *(f"--only={part}" for part in options.only),
                 *(["--rebuild"] if options.rebuild else []),
                 *(["--build-only"] if options.build_only else []),
             ]  # fmt: skip
             subprocess.run([sys.executable, __file__, *single], check=True)
             if not options.build_only:
-                results[size] = json.loads((PROJECT / "bench" / f"results-{size}.json").read_text())
-        if not options.build_only:
-            report_growth(results[sizes[0]], results[sizes[-1]], sizes[0], sizes[-1])
+                results[job_name(size, engine)] = json.loads(results_file(size, engine).read_text())
+        if options.build_only:
+            return
+        restored = restore_times(options) if options.restore else None
+        pg_sizes = [size for size, engine in jobs if engine == "postgresql"]
+        if len(pg_sizes) > 1:
+            report_growth(
+                results[pg_sizes[0]], results[pg_sizes[-1]], pg_sizes[0], pg_sizes[-1], lowest=str(min(concurrencies))
+            )
+        embedded = results.get(job_name(options.embedded, "sqlite")) if options.embedded else None
+        report_targets(results, pg_sizes, embedded, concurrencies)
+        if restored is not None:
+            report_restore(restored)
         return
-    size = sizes[0]
+    size, engine = jobs[0]
     print(machine(), flush=True)
     with tempfile.TemporaryDirectory() as work:
-        result = measure(size, Path(work), options, concurrencies)
+        result = measure(size, engine, Path(work), options, concurrencies)
     if not options.build_only:
-        report(size, result, concurrencies)
-        (PROJECT / "bench" / f"results-{size}.json").write_text(json.dumps(result, indent=2))
+        result = json.loads(json.dumps(result))  # as the results file has it: concurrencies as strings
+        report(job_name(size, engine), result, concurrencies)
+        results_file(size, engine).write_text(json.dumps(result, indent=2))
+        if engine == "postgresql" and not options.part:
+            report_targets({size: result}, [size], None, concurrencies)
+
+
+def job_name(size, engine) -> str:
+    return size if engine == "postgresql" else f"sqlite-{size}"
+
+
+def results_file(size, engine) -> Path:
+    return PROJECT / "bench" / f"results-{job_name(size, engine)}.json"
 
 
 def machine() -> str:
@@ -128,15 +185,22 @@ def machine() -> str:
     return f"Machine: {os.cpu_count()} cores ({cpu}), {memory} GiB; Python {sys.version.split()[0]}"
 
 
-def database_for(size, options) -> tuple[str, bool]:
+def database_for(size, engine, options) -> tuple[str, bool]:
     """The URL of the size's benchmark database, and whether it must be built."""
+    info = PROJECT / "bench" / f".dataset-{job_name(size, engine)}.json"
+    if engine == "sqlite":
+        path = PROJECT / "bench" / f".sqlite-{size}.sqlite3"
+        if path.exists() and info.exists() and not options.rebuild:
+            return f"sqlite:///{path}", False
+        for leftover in path.parent.glob(f"{path.name}*"):  # the database and its -wal and -shm files
+            leftover.unlink()
+        return f"sqlite:///{path}", True
     import psycopg
 
     server_url, _sep, _name = options.database_url.rpartition("/")
     name = f"ktnews_bench_{size}"
     with psycopg.connect(options.database_url, autocommit=True) as connection:
         exists = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
-        info = PROJECT / "bench" / f".dataset-{size}.json"
         if exists and info.exists() and not options.rebuild:
             return f"{server_url}/{name}", False
         connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
@@ -144,15 +208,18 @@ def database_for(size, options) -> tuple[str, bool]:
     return f"{server_url}/{name}", True
 
 
-def measure(size, work: Path, options, concurrencies) -> dict:
-    database_url, build = database_for(size, options)
-    media = PROJECT / "bench" / f".media-{size}"
+def measure(size, engine, work: Path, options, concurrencies) -> dict:
+    database_url, build = database_for(size, engine, options)
+    media = PROJECT / "bench" / f".media-{job_name(size, engine)}"
+    embedded = {"REDIS_URL": "", "KTNEWS_CACHE_DIR": str(work / "file-cache")}
     environment = production_environment(
         database_url, work, REDIS_URL=options.redis_url, DJANGO_SETTINGS_MODULE="bench.settings",
         DJANGO_MEDIA_ROOT=str(media), KTNEWS_BENCH_PAGE=str(work / "static" / "story.html"),
         DJANGO_SECURE_SSL_REDIRECT="false",
     )  # fmt: skip
-    info_file = PROJECT / "bench" / f".dataset-{size}.json"
+    if engine == "sqlite":
+        environment.update(embedded)
+    info_file = PROJECT / "bench" / f".dataset-{job_name(size, engine)}.json"
     prepare_site(environment)
     use_site(environment)
     from django.core.cache import cache
@@ -160,28 +227,35 @@ def measure(size, work: Path, options, concurrencies) -> dict:
     if build:
         from bench.dataset import build as build_dataset
 
-        print(f"Building the {size} dataset…", flush=True)
+        print(f"Building the {size} dataset on {engine}…", flush=True)
         started = time.monotonic()
         info = build_dataset(size)
         info["build_seconds"] = round(time.monotonic() - started)
+        info["database_mib"] = database_size(database_url)
         info_file.write_text(json.dumps(info))
-        print(f"  built in {info['build_seconds']} s", flush=True)
+        print(f"  built in {info['build_seconds']} s, {info['database_mib']:,} MiB", flush=True)
     info = json.loads(info_file.read_text())
     if options.build_only:
         return None
     cache.clear()
     pages = page_addresses(info)
-    queries = count_queries(pages)
+    clients = signed_in_clients(info, pages)
+    queries = count_queries(pages, clients)
 
     (work / "static").mkdir()
     log = work / "gunicorn.log"
     # The embedded default (no REDIS_URL) keeps its cache in files every worker shares: measured beside Redis.
-    without_redis = {**environment, "REDIS_URL": "", "KTNEWS_CACHE_DIR": str(work / "file-cache")}
-    with (
-        gunicorn(environment, BENCH_PORT, workers=options.workers, threads=options.threads, log=log) as app,
-        gunicorn(without_redis, FILE_CACHE_PORT, workers=options.workers, threads=options.threads,
-                 log=work / "gunicorn-file-cache.log") as embedded,
-    ):  # fmt: skip
+    without_redis = {**environment, **embedded}
+    with contextlib.ExitStack() as servers:
+        app = servers.enter_context(
+            gunicorn(environment, BENCH_PORT, workers=options.workers, threads=options.threads, log=log)
+        )
+        file_cache = None
+        if engine == "postgresql":
+            file_cache = servers.enter_context(gunicorn(
+                without_redis, FILE_CACHE_PORT, workers=options.workers, threads=options.threads,
+                log=work / "gunicorn-file-cache.log",
+            ))  # fmt: skip
         story_bytes = fetch(f"{app}{pages['story']}")
         (work / "static" / "story.html").write_bytes(story_bytes)
         (work / "nginx.conf").write_text(NGINX.format(
@@ -189,40 +263,70 @@ def measure(size, work: Path, options, concurrencies) -> dict:
         nginx = subprocess.Popen(["nginx", "-c", str(work / "nginx.conf"), "-p", str(work), "-g", "daemon off;"])
         try:
             time.sleep(0.5)
-            targets = {
-                "ceiling: nginx static file": f"http://127.0.0.1:{STATIC_PORT}/story.html",
-                "floor: bare Django view": f"{app}/bench/bare/",
-                "yardstick: straightforward story view": f"{app}/bench/straightforward/{info['story']}/",
-                "story, uncached": (f"{app}{pages['story']}", True),
-                "story, from the site's cache": f"{app}{pages['story']}",
-                "story, through nginx micro-cache": f"http://127.0.0.1:{MICRO_CACHE_PORT}{pages['story']}",
-                "story, from the file cache (no REDIS_URL)": f"{embedded}{pages['story']}",
-                "story, uncached, file cache (no REDIS_URL)": (f"{embedded}{pages['story']}", True),
-                "home, uncached": (f"{app}/", True),
-                "home, from the site's cache": f"{app}/",
-                "home, from the file cache (no REDIS_URL)": f"{embedded}/",
-                "section deep in the archive, uncached": (f"{app}{pages['section_deep']}", True),
-                "search, uncached": (f"{app}{pages['search']}", True),
-                "reporter, uncached": (f"{app}{pages['reporter']}", True),
-            }
-            wanted = options.only
-            # The ratios need the floor, the ceiling and the yardstick, whatever else is left out.
-            ratios = ("ceiling: nginx static file", "floor: bare Django view", "yardstick: straightforward story view")
+            targets = rows(app, file_cache, pages, {name: cookie_of(client) for name, client in clients.items()})
+            if engine == "sqlite":
+                targets = {name: row for name, row in targets.items()
+                           if name in RATIOS or name.startswith(EMBEDDED_ROWS)}  # fmt: skip
             measured = {}
-            for name, target in targets.items():
-                if wanted and name not in ratios and not any(part in name for part in wanted):
+            for name, (address, cookie, lowest_only) in targets.items():
+                if options.only and name not in RATIOS and not any(part in name for part in options.only):
                     continue
-                address, uncached = target if isinstance(target, tuple) else (target, False)
-                measured[name] = {c: wrk_quietly(address, c, options.duration, uncached) for c in concurrencies}
+                measured[name] = {
+                    c: wrk_quietly(address, c, options.duration, cookie, attempts=options.attempts)
+                    for c in (concurrencies[:1] if lowest_only else concurrencies)
+                }
         finally:
             nginx.terminate()
             nginx.wait(timeout=10)
         memory = worker_memory(log)
     return {"measured": measured, "queries": queries, "memory_mib": memory, "dataset": info,
-            "story_bytes": len(story_bytes)}  # fmt: skip
+            "story_bytes": len(story_bytes), "engine": engine, "searches": SEARCHES}  # fmt: skip
+
+
+#: The cookie of a session that does not exist: outside the page cache, as with an expired session.
+NO_SESSION = "sessionid=bench"
+
+
+def rows(app, file_cache, pages, cookies) -> dict:
+    """Each row's name: (address, cookie or None, measured at the lowest concurrency only)."""
+    reader, editor = cookies["reader"], cookies["editor"]
+    targets = {
+        RATIOS[0]: (f"http://127.0.0.1:{STATIC_PORT}/story.html", None, False),
+        RATIOS[1]: (f"{app}/bench/bare/", None, False),
+        RATIOS[2]: (f"{app}{pages['straightforward']}", None, False),
+        "story, uncached": (f"{app}{pages['story']}", NO_SESSION, False),
+        "story, from the site's cache": (f"{app}{pages['story']}", None, False),
+        "story, through nginx micro-cache": (f"http://127.0.0.1:{MICRO_CACHE_PORT}{pages['story']}", None, False),
+    }
+    if file_cache:
+        targets |= {
+            "story, from the file cache (no REDIS_URL)": (f"{file_cache}{pages['story']}", None, False),
+            "story, uncached, file cache (no REDIS_URL)": (f"{file_cache}{pages['story']}", NO_SESSION, False),
+        }
+    targets["home, uncached"] = (f"{app}/", NO_SESSION, False)
+    targets["home, from the site's cache"] = (f"{app}/", None, False)
+    if file_cache:
+        targets["home, from the file cache (no REDIS_URL)"] = (f"{file_cache}/", None, False)
+    targets["section deep in the archive, uncached"] = (f"{app}{pages['section_deep']}", NO_SESSION, False)
+    targets["reporter, uncached"] = (f"{app}{pages['reporter']}", NO_SESSION, False)
+    for form in SEARCHES:
+        targets[f"search: {form}, uncached"] = (f"{app}{pages[f'search: {form}']}", NO_SESSION, False)
+    for page in SIGNED_IN_PAGES:
+        targets[f"{page}, signed in"] = (f"{app}{pages[page]}", reader, False)
+    targets["admin: comment list, editor"] = (f"{app}{pages['admin: comment list']}", editor, True)
+    targets["admin: story list, editor"] = (f"{app}{pages['admin: story list']}", editor, True)
+    return targets
+
+
+#: The pages measured as the signed-in reader sees them (addresses in page_addresses).
+SIGNED_IN_PAGES = (
+    "story (24 comments)", "story (500 comments)", "home", "section", "tag", "reporter", "search: frequent word",
+)  # fmt: skip
 
 
 def page_addresses(info) -> dict:
+    from urllib.parse import urlencode
+
     from articles.models import Article, Reporter
     from articles.pagination import NEWEST_FIRST, cursor_of
 
@@ -230,29 +334,88 @@ def page_addresses(info) -> dict:
     deep = Article.objects.get(pk=info["deep_story"])
     return {
         "story": story.get_absolute_url(),
+        "straightforward": f"/bench/straightforward/{info['story']}/",
+        "story (24 comments)": Article.objects.get(pk=info["story_24"]).get_absolute_url(),
+        "story (500 comments)": Article.objects.get(pk=info["story_500"]).get_absolute_url(),
         "home": "/",
+        "section": f"/sections/{info['section']}/",
         "section_deep": f"/sections/{info['section']}/?older={cursor_of(deep, NEWEST_FIRST)}",
-        "search": "/search/?q=%EB%8F%84%EC%84%9C%EA%B4%80",  # 도서관
+        "tag": f"/tags/{info['tag']}/",
         "reporter": Reporter.objects.get(pk=info["reporter"]).get_absolute_url(),
+        **{f"search: {form}": f"/search/?{urlencode({'q': query})}" for form, query in SEARCHES.items()},
+        "admin: comment list": "/admin/articles/comment/",
+        "admin: story list": "/admin/articles/article/",
     }
 
 
-def count_queries(pages) -> dict:
+def signed_in_clients(info, pages) -> dict:
+    """Test clients signed in as the dataset's reader and editor (real sessions, in the site's session store),
+    each with the CSRF cookie its first page gave, as a browser would send them back."""
+    from django.contrib.auth.models import User
+    from django.test import Client
+
+    clients = {}
+    for role, first_page in (("reader", pages["story (24 comments)"]), ("editor", pages["admin: story list"])):
+        client = Client(HTTP_HOST="127.0.0.1", HTTP_X_FORWARDED_PROTO="https")
+        client.force_login(User.objects.get(pk=info[role]))
+        response = client.get(first_page)
+        if response.status_code != 200:
+            sys.exit(f"Signed in as the {role}, {first_page} answered {response.status_code}")
+        clients[role] = client
+    return clients
+
+
+def cookie_of(client) -> str:
+    return "; ".join(f"{name}={morsel.value}" for name, morsel in client.cookies.items())
+
+
+def count_queries(pages, clients) -> dict:
+    """SQL queries per page outside the page cache: cold, then with the kept fragments there."""
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
+    anonymous = Client(HTTP_HOST="127.0.0.1", HTTP_X_FORWARDED_PROTO="https")
+    anonymous.cookies["sessionid"] = "bench"  # outside the page cache, as with an expired session
+    measured_as = [(name, "uncached", anonymous) for name in pages if not name.startswith(("admin", "straight"))]
+    measured_as += [(name, "signed in", clients["reader"]) for name in SIGNED_IN_PAGES]
+    measured_as += [(name, "editor", clients["editor"]) for name in pages if name.startswith("admin")]
     counts = {}
-    for name, address in pages.items():
-        client = Client(HTTP_HOST="127.0.0.1", HTTP_X_FORWARDED_PROTO="https")
-        client.cookies["sessionid"] = "bench"  # outside the page cache, as with an expired session
+    for name, who, client in measured_as:
         measured = []
         for _attempt in ("cold", "warm"):  # the second time, the page's kept fragments are there
             with CaptureQueriesContext(connection) as captured:
-                client.get(address)
+                client.get(pages[name])
             measured.append(len(captured))
-        counts[name] = {"cold": measured[0], "warm": measured[1]}
+        counts[f"{name}, {who}"] = {"cold": measured[0], "warm": measured[1]}
     return counts
+
+
+def database_size(database_url) -> int:
+    """The database's size on disk, in MiB."""
+    from django.db import connection
+
+    if connection.vendor == "sqlite":
+        path = Path(database_url.removeprefix("sqlite:///"))
+        return round(sum(f.stat().st_size for f in path.parent.glob(f"{path.name}*")) / 2**20)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_database_size(current_database())")
+        return round(cursor.fetchone()[0] / 2**20)
+
+
+def restore_times(options) -> list[dict]:
+    """bench/restore.py's measurements (one JSON line per engine), its other output passed through."""
+    command = [sys.executable, str(PROJECT / "bench" / "restore.py"), f"--size={options.restore_size}",
+               f"--database-url={options.database_url}"]  # fmt: skip
+    measured = []
+    with subprocess.Popen(command, cwd=PROJECT, stdout=subprocess.PIPE, text=True) as process:
+        for line in process.stdout:
+            print(line, end="", flush=True)
+            if line.startswith("{"):
+                measured.append(json.loads(line))
+    if process.returncode:
+        sys.exit(f"bench/restore.py failed ({process.returncode})")
+    return measured
 
 
 def fetch(address) -> bytes:
@@ -265,16 +428,16 @@ def fetch(address) -> bytes:
 
 #: Processes that are part of the measurement; anything else using the CPU meanwhile spoils it.
 BENCHMARK_PROCESSES = (b"gunicorn", b"nginx", b"wrk", b"redis-server", b"postgres", b"bench/run.py")
-#: A run during which other processes used more than this share of one core is measured again.
-MAX_FOREIGN_CPU = 0.05
 ATTEMPTS = 4
 
 
-def wrk_quietly(*arguments) -> dict:
-    """``wrk(*arguments)``, again (up to ATTEMPTS times) while other work on the machine (a test suite, a
-    build) used the CPU during it: on a shared machine one busy neighbour halves a row and skews the ratios."""
-    for _attempt in range(ATTEMPTS):
-        _wait_for_quiet()
+def wrk_quietly(*arguments, attempts=ATTEMPTS) -> dict:
+    """``wrk(*arguments)``, again (up to ``attempts`` times) while other work on the machine (a test suite, a
+    build) used the CPU during it: on a shared machine one busy neighbour halves a row and skews the ratios.
+    With one attempt (the smoke run, whose numbers mean nothing) it measures at once."""
+    for _attempt in range(attempts):
+        if attempts > 1:
+            _wait_for_quiet()
         before, started = foreign_cpu_ticks(), time.monotonic()
         result = wrk(*arguments)
         foreign = _ticks_since(before) / os.sysconf("SC_CLK_TCK") / (time.monotonic() - started)
@@ -311,20 +474,27 @@ def foreign_cpu_ticks() -> dict[int, int]:
     return ticks
 
 
-def wrk(address, connections, duration, uncached) -> dict:
+def wrk(address, connections, duration, cookie) -> dict:
     headers = ["-H", "X-Forwarded-Proto: https"]
-    if uncached:
-        headers += ["-H", "Cookie: sessionid=bench"]
+    if cookie:
+        headers += ["-H", f"Cookie: {cookie}"]
     threads = str(min(2, connections))
-    command = ["wrk", "-t", threads, "-c", str(connections), "-d", f"{duration}s", "--latency", *headers, address]
+    # A long timeout: a slow page's answers are measured, not dropped from the latencies as wrk's 2 s would.
+    command = ["wrk", "-t", threads, "-c", str(connections), "-d", f"{duration}s", "--timeout", "30s", "--latency",
+               *headers, address]  # fmt: skip
     output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
     rate = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+    answered = int(re.search(r"(\d+) requests in", output).group(1))
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    failed = sum(int(n) for n in re.findall(r"(?:connect|read|write|timeout) (\d+)", output))  # Socket errors
+    if not answered:  # every request took longer than the run: the run's length is a lower bound
+        return {"rps": 0.0, "p50_ms": duration * 1000.0, "p99_ms": duration * 1000.0, "errors": 0, "requests": 0}
     return {
         "rps": rate,
         "p50_ms": _milliseconds(re.search(r"50%\s+([\d.]+\w+)", output).group(1)),
         "p99_ms": _milliseconds(re.search(r"99%\s+([\d.]+\w+)", output).group(1)),
-        "errors": int(errors.group(1)) if errors else 0,
+        "errors": (int(errors.group(1)) if errors else 0) + failed,
+        "requests": answered,
     }
 
 
@@ -349,44 +519,6 @@ def worker_memory(log) -> list[float]:
         ):
             peaks.append(round(int(peak.group(1)) / 1024, 1))
     return sorted(peaks)
-
-
-def report(size, result, concurrencies):
-    measured = result["measured"]
-    floor = measured["floor: bare Django view"]
-    ceiling = measured["ceiling: nginx static file"]
-    yardstick = measured["yardstick: straightforward story view"]
-    dataset = result["dataset"]
-    print(f"\n== {size} dataset: {dataset.get('comments', '?'):,} comments; story page {result['story_bytes']:,} bytes")
-    header = (
-        f"{'page':42} {'c':>3} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'÷floor':>7} {'÷ceiling':>8} {'p99÷yard':>8}"
-    )
-    print(header)
-    for name, runs in measured.items():
-        for c in concurrencies:
-            run = runs[c]
-            errors = f"  ({run['errors']} errors)" if run["errors"] else ""
-            if run.get("foreign_cpu", 0) > MAX_FOREIGN_CPU:
-                errors += f"  (other work used {run['foreign_cpu']:.0%} of a core meanwhile)"
-            print(
-                f"{name:42} {c:>3} {run['rps']:>9.0f} {run['p50_ms']:>8.2f} {run['p99_ms']:>8.2f} "
-                f"{run['rps'] / floor[c]['rps']:>7.2f} {run['rps'] / ceiling[c]['rps']:>8.3f} "
-                f"{run['p99_ms'] / yardstick[c]['p99_ms']:>8.2f}{errors}"
-            )
-    print(
-        "SQL queries per page outside the page cache (cold/with kept fragments):",
-        ", ".join(f"{name} {q['cold']}/{q['warm']}" for name, q in result["queries"].items()),
-    )
-    print("Peak memory per gunicorn process (MiB):", result["memory_mib"])
-
-
-def report_growth(small, full, small_name, full_name):
-    print(f"\n== Growth: median latency at 1 connection, {full_name} ÷ {small_name}")
-    for name, runs in full["measured"].items():
-        if "uncached" not in name and "cache" not in name:
-            continue
-        before, after = small["measured"][name]["1"]["p50_ms"], runs["1"]["p50_ms"]
-        print(f"{name:42} {before:8.2f} ms → {after:8.2f} ms  x{after / before:.2f}")
 
 
 if __name__ == "__main__":
