@@ -19,18 +19,20 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Q
+from django.db.models import Value
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.utils.safestring import SafeString, mark_safe
 
-from articles.comment_rules import FEW_COMMENTS_LEFT, comments_left_today
+from articles.comment_rules import FEW_COMMENTS_LEFT
 from articles.comment_threads import best_comments, thread_page
-from articles.models import Comment
+from articles.models import Comment, CommentRecommendation, CommentReport
 
 OWN, OWN_EDITABLE = "own", "own-editable"
+#: What the reader's state query says of a comment.
+RECOMMENDED, REPORTED, HELD = "recommended", "reported", "held"
 #: (recommended by the reader, reported by the reader) -> the state's name.
 OTHERS = {
     (False, False): "other",
@@ -83,9 +85,10 @@ class SharedThreads:
     def comment_ids(self) -> list[int]:
         return sorted({actions.comment_id for actions in self.actions})
 
-    def filled_for(self, request, recommended: set, reported: set) -> SafeString:
+    def filled_for(self, request, recommended: set, reported: set, left: int | None) -> SafeString:
+        """The threads for ``request``'s reader, who recommended and reported those comments and may post ``left``
+        more comments today (comments_left_today)."""
         user, now = request.user, timezone.now()
-        left = comments_left_today(user) if self.quota is not None else None
         pieces = self.html.split(self.marker)
         for index in range(1, len(pieces), 2):  # every other piece is a slot's name
             slot = pieces[index]
@@ -143,27 +146,25 @@ def render_shared_threads(request, article, context) -> SharedThreads:
     return shared
 
 
-def filled_threads(request, article, shared: SharedThreads) -> SafeString | None:
+def filled_threads(request, article, shared: SharedThreads, *, left_today: int | None) -> SafeString | None:
     """The shared threads with this reader's parts; None when the reader has a comment awaiting review on the
-    story (which only they see). One query: the reader's 추천 and reports among the comments shown, and their
-    held comments on the story."""
+    story (which only they see). One query of three parts, each by an index: the reader's 추천 and reports among
+    the comments shown, and their held comments on the story."""
     user = request.user
     shown = shared.comment_ids()
-    rows = (
-        Comment.objects.with_reader_state(user)
-        .with_reader_reports(user)
-        .filter(
-            Q(pk__in=shown) & (Q(recommended_by_reader=True) | Q(reported_by_reader=True))
-            | Q(article=article, author=user, status=Comment.Status.HELD)
-        )
-        .values_list("pk", "status", "author_id", "recommended_by_reader", "reported_by_reader")
+    recommended = CommentRecommendation.objects.filter(reader=user, comment_id__in=shown).values_list(
+        "comment_id", Value(RECOMMENDED)
     )
-    recommended, reported = set(), set()
-    for pk, status, author_id, is_recommended, is_reported in rows:
-        if status == Comment.Status.HELD and author_id == user.pk:
-            return None
-        if is_recommended:
-            recommended.add(pk)
-        if is_reported:
-            reported.add(pk)
-    return shared.filled_for(request, recommended, reported)
+    reported = CommentReport.objects.filter(reporter=user, comment_id__in=shown).values_list(
+        "comment_id", Value(REPORTED)
+    )
+    held = Comment.objects.filter(article=article, author=user, status=Comment.Status.HELD).values_list(
+        "pk", Value(HELD)
+    )
+    states = {RECOMMENDED: set(), REPORTED: set(), HELD: set()}
+    # Without their default orderings, which a compound statement does not allow.
+    for comment_id, state in recommended.order_by().union(reported.order_by(), held.order_by(), all=True):
+        states[state].add(comment_id)
+    if states[HELD]:
+        return None
+    return shared.filled_for(request, states[RECOMMENDED], states[REPORTED], left_today)

@@ -225,7 +225,7 @@ def kept_story_parts(request, article, context) -> dict:
     shared_name = "signed_in_threads_replying" if context["can_reply"] else "signed_in_threads"
     fragments[shared_name] = ([*comments, READERS], partial(render_shared_threads, request, article, context))
     kept = cached_fragments(request, fragments)
-    threads = filled_threads(request, article, kept.pop(shared_name))
+    threads = filled_threads(request, article, kept.pop(shared_name), left_today=context["comments_left_today"])
     return kept if threads is None else {**kept, "comment_threads_html": threads}
 
 
