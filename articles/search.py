@@ -26,13 +26,14 @@ story with the words and the bigrams of its headline, standfirst and body. Both 
 the benchmark's bulk inserts), and SQLite's rows are removed with their stories.
 """
 
+import functools
 import html
 import re
 import unicodedata
 
 from django.contrib.postgres.search import SearchQuery
 from django.db import connection
-from django.db.models import BooleanField, Case, F, Func, Q, Value, When
+from django.db.models import Case, Q, Value, When
 from django.db.models.expressions import RawSQL
 from django.db.models.signals import post_delete, post_save
 from django.utils.html import escape, strip_tags
@@ -80,21 +81,68 @@ def search_terms(raw: str | None) -> list[str]:
 def search_stories(queryset, terms: list[str], *, order: str = "relevance"):
     """Stories in ``queryset`` that match every term, best match first (``order="newest"``: newest first).
 
-    The result is ``queryset`` filtered and ordered: it may be counted, sliced or ordered again.
+    The result is ``queryset`` filtered and ordered: it may be counted (every match), sliced, or ordered again.
     """
     parts = [_parts(term) for term in terms]
     if not any(parts):
         return queryset.none()
     if connection.vendor == "postgresql":
-        matches, tiers = _postgresql_matches(parts)
+        matches, headline, standfirst = _postgresql_matches(parts)
     else:
-        matches, tiers = _sqlite_matches(parts)
+        matches, headline, standfirst = _sqlite_matches(parts)
     found = queryset.filter(matches)
     if order == "newest":
         return found.order_by("-published_at", "-pk")
-    headline, standfirst = tiers
     tier = Case(When(headline, then=Value(3)), When(standfirst, then=Value(2)), default=Value(1))
-    return found.annotate(search_tier=tier).order_by("-search_tier", "-published_at", "-pk")
+    ranked = found.annotate(search_tier=tier).order_by("-search_tier", "-published_at", "-pk")
+    ranked.__class__ = _ranked_class(type(ranked))
+    ranked.tiers = (found, queryset.filter(headline), queryset.filter(standfirst))
+    return ranked
+
+
+class RankedSearch:
+    """Search results best first, of which a slice is ranked among the newest stories of each tier only.
+
+    A slice's stories, [:n], are among the n newest that have every word in the headline, the n newest that
+    have them in the headline, subtitle or summary, and the n newest of all: whatever comes before a story in
+    the order is in its tier or a better one, and newer if in its tier. So a page is found by walking the
+    newest stories until n of each tier are found, never by ranking every match of a word found in most
+    stories, and it is the page that ranking them all would give. Counting counts every match. Filtered
+    after the search (rather than before), the results are ranked in full.
+    """
+
+    tiers = None
+
+    def _clone(self):
+        clone = super()._clone()
+        clone.tiers = self.tiers
+        return clone
+
+    def _filter_or_exclude(self, *args, **kwargs):
+        # Filtered after the search, the tiers' newest would not be those of the results: rank them all.
+        narrowed = super()._filter_or_exclude(*args, **kwargs)
+        narrowed.tiers = None
+        return narrowed
+
+    def __getitem__(self, k):
+        if not isinstance(k, slice) or k.stop is None or self.tiers is None or self.query.is_sliced:
+            return super().__getitem__(k)
+        # The headline and the standfirst are in the document: a story found by them is found, and it is
+        # faster to read only their short vectors.
+        newest = [tier.order_by("-published_at", "-pk").values("pk")[: k.stop] for tier in self.tiers]
+
+        if connection.features.supports_slicing_ordering_in_compound:
+            # One list of ids, which PostgreSQL looks up by primary key (its plan for three lists ORed is to
+            # read every story and test each against them).
+            among = Q(pk__in=newest[0].union(*newest[1:]))
+        else:
+            among = Q(pk__in=newest[0]) | Q(pk__in=newest[1]) | Q(pk__in=newest[2])
+        return self.filter(among)[k]
+
+
+@functools.cache
+def _ranked_class(queryset_class):
+    return type(queryset_class.__name__, (RankedSearch, queryset_class), {})
 
 
 def _parts(term: str) -> list[tuple[bool, str]]:
@@ -107,33 +155,24 @@ def bigrams(run: str) -> str:
     return " ".join(run[index : index + 2] for index in range(len(run) - 1))
 
 
-class _Matches(Func):
-    """``vector @@ query``, as a condition."""
-
-    template = "%(expressions)s"
-    arg_joiner = " @@ "
-    output_field = BooleanField()
-
-
-def _postgresql_query(parts) -> SearchQuery:
+def _postgresql_query(parts, weight: str = "") -> SearchQuery:
+    """The tsquery of every part (written out: the parts are letters and digits only, no tsquery syntax),
+    matching only lexemes of ``weight`` if given (A: the headline)."""
     query = None
     for is_korean, text in (part for term in parts for part in term):
         if is_korean and len(text) > 1:
-            # The word prefix finds the same stories; it also finds them past the 16,383rd position of a very
-            # long story, where a tsvector keeps no more positions for the bigrams' phrase.
-            part = SearchQuery(bigrams(text), search_type="phrase", config="english") | SearchQuery(
-                f"{text}:*", search_type="raw", config="ktnews_words"
-            )
+            phrase = " <-> ".join(f"{gram}:{weight}" if weight else gram for gram in bigrams(text).split())
+            part = SearchQuery(phrase, search_type="raw", config="english")
         else:
-            part = SearchQuery(text, search_type="plain", config="ktnews_words")
+            part = SearchQuery(f"{text}:{weight}" if weight else text, search_type="raw", config="ktnews_words")
         query = part if query is None else query & part
     return query
 
 
 def _postgresql_matches(parts):
     query = _postgresql_query(parts)
-    headline = _Matches(Func(F("search_standfirst"), Value("{a}"), function="ts_filter"), query)
-    return Q(search_document=query), (headline, Q(search_standfirst=query))
+    headline = Q(search_standfirst=_postgresql_query(parts, "A"))
+    return Q(search_document=query), headline, Q(search_standfirst=query)
 
 
 def _sqlite_expression(parts) -> str:
@@ -152,7 +191,7 @@ def _sqlite_matches(parts):
     expression = _sqlite_expression(parts)
     headline = Q(pk__in=_sqlite_rows(f"{{headline}} : ({expression})"))
     standfirst = Q(pk__in=_sqlite_rows(f"{{headline standfirst}} : ({expression})"))
-    return Q(pk__in=_sqlite_rows(expression)), (headline, standfirst)
+    return Q(pk__in=_sqlite_rows(expression)), headline, standfirst
 
 
 def _columns(fields) -> list[str]:

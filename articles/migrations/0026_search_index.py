@@ -19,13 +19,17 @@ POSTGRESQL = [
     "CREATE TEXT SEARCH DICTIONARY ktnews_english_stem (TEMPLATE = snowball, LANGUAGE = english)",
     "CREATE TEXT SEARCH CONFIGURATION ktnews_words (COPY = english)",
     "ALTER TEXT SEARCH CONFIGURATION ktnews_words ALTER MAPPING REPLACE english_stem WITH ktnews_english_stem",
-    # The words, split where Korean meets other letters (AI반도체 → ai, 반도체), then the bigrams of every
-    # Korean run, runs apart by a stop word of 'english' (a), so that no bigram phrase spans two of them.
+    # The words, split at punctuation (as SQLite's unicode61 splits them: no host names, file paths or versions
+    # as PostgreSQL's parser makes of example.com, a/b, 1.2) and where Korean meets other letters (AI반도체 →
+    # ai, 반도체), then the bigrams of every Korean run, runs apart by a stop word of 'english' (a), so that no
+    # bigram phrase spans two of them.
     rf"""
     CREATE FUNCTION ktnews_search_vector(content text, weight "char") RETURNS tsvector
     LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
       SELECT setweight(
-        to_tsvector('ktnews_words', regexp_replace(coalesce(content, ''), '([{KOREAN}]+)', ' \1 ', 'g'))
+        to_tsvector('ktnews_words', regexp_replace(
+          regexp_replace(coalesce(content, ''), '[\x21-\x2f\x3a-\x40\x5b-\x60\x7b-\x7e]+', ' ', 'g'),
+          '([{KOREAN}]+)', ' \1 ', 'g'))
         || to_tsvector('english', coalesce((
           SELECT string_agg(
             (SELECT string_agg(substr(run[1], position, 2), ' ' ORDER BY position)
