@@ -32,10 +32,13 @@ import re
 import unicodedata
 
 from django.contrib.postgres.search import SearchQuery
-from django.db import connection
-from django.db.models import Case, Q, Value, When
+from django.core.exceptions import EmptyResultSet
+from django.db import connection, connections
+from django.db.models import Case, F, Q, Value, When
 from django.db.models.expressions import RawSQL
-from django.db.models.signals import post_delete, post_save
+from django.db.models.lookups import In
+from django.db.models.signals import post_delete, post_migrate, post_save
+from django.db.models.sql.where import WhereNode
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import SafeString, mark_safe
 
@@ -127,17 +130,33 @@ class RankedSearch:
     def __getitem__(self, k):
         if not isinstance(k, slice) or k.stop is None or self.tiers is None or self.query.is_sliced:
             return super().__getitem__(k)
-        # The headline and the standfirst are in the document: a story found by them is found, and it is
-        # faster to read only their short vectors.
-        newest = [tier.order_by("-published_at", "-pk").values("pk")[: k.stop] for tier in self.tiers]
+        newest = [_compiled(tier.order_by("-published_at", "-pk").values("pk")[: k.stop]) for tier in self.tiers]
+        newest = [(sql, params) if sql else ("SELECT NULL WHERE 1 = 0", []) for sql, params in newest]
+        headline, standfirst = [RawSQL(*tier) for tier in newest[1:]]  # noqa: S611
+        bounded = self._chain()
+        bounded.tiers = None
+        # The lists hold results only: read their stories alone, by primary key (tested against the search
+        # again, the engines would read every story).
+        bounded.query.where = WhereNode()
+        # A story of a tier beyond its tier's list is no better than the list's last (older, no better tier):
+        # the tiers the lists give keep the order of those before it.
+        tier = Case(When(pk__in=headline, then=Value(3)), When(pk__in=standfirst, then=Value(2)), default=Value(1))
+        return bounded.filter(pk__in=_union(newest)).annotate(search_tier=tier)[k]
 
-        if connection.features.supports_slicing_ordering_in_compound:
-            # One list of ids, which PostgreSQL looks up by primary key (its plan for three lists ORed is to
-            # read every story and test each against them).
-            among = Q(pk__in=newest[0].union(*newest[1:]))
-        else:
-            among = Q(pk__in=newest[0]) | Q(pk__in=newest[1]) | Q(pk__in=newest[2])
-        return self.filter(among)[k]
+
+def _compiled(queryset) -> tuple[str, tuple]:
+    """A queryset's SQL and parameters; ("", ()) if it can find nothing (an empty list of ids)."""
+    try:
+        return queryset.query.sql_with_params()
+    except EmptyResultSet:
+        return "", ()
+
+
+def _union(parts) -> RawSQL:
+    """The ids that the compiled queries find, in one list (written out: SQLite takes no LIMIT in a UNION's
+    parts)."""
+    sql = " UNION ".join(f"SELECT * FROM ({part}) AS tier{n}" for n, (part, _) in enumerate(parts))  # noqa: S608
+    return RawSQL(sql, [param for _, params in parts for param in params])  # noqa: S611
 
 
 @functools.cache
@@ -183,15 +202,30 @@ def _sqlite_expression(parts) -> str:
     return " AND ".join(phrases)
 
 
-def _sqlite_rows(expression: str) -> RawSQL:
-    return RawSQL(f"SELECT rowid FROM {SQLITE_TABLE} WHERE {SQLITE_TABLE} MATCH %s", [expression])  # noqa: S608, S611
+#: SQLite: a word found in this many stories or fewer is looked up by their ids (see _sqlite_rows).
+FEW_MATCHES = 500
+
+
+def _sqlite_rows(expression: str) -> Q:
+    """The stories the FTS5 query finds. SQLite keeps no statistics here, and for ``id IN (its matches)`` it
+    walks the newest stories, testing each: quick for a word in many stories (a page is soon full), but every
+    story is read for a rare one. So a few matches are named by id, and SQLite reads those stories alone."""
+    sql = f"SELECT rowid FROM {SQLITE_TABLE} WHERE {SQLITE_TABLE} MATCH %s"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(f"{sql} LIMIT %s", [expression, FEW_MATCHES + 1])
+        ids = [row[0] for row in cursor.fetchall()]
+    if len(ids) <= FEW_MATCHES:
+        return Q(pk__in=ids)
+    # Not by primary key (an expression of it), whatever SQLite knows: walking the newest stories, a page is
+    # soon full, while looking up every match reads them all.
+    return Q(In(F("pk") + 0, RawSQL(sql, [expression])))  # noqa: S611
 
 
 def _sqlite_matches(parts):
     expression = _sqlite_expression(parts)
-    headline = Q(pk__in=_sqlite_rows(f"{{headline}} : ({expression})"))
-    standfirst = Q(pk__in=_sqlite_rows(f"{{headline standfirst}} : ({expression})"))
-    return Q(pk__in=_sqlite_rows(expression)), headline, standfirst
+    headline = _sqlite_rows(f"{{headline}} : ({expression})")
+    standfirst = _sqlite_rows(f"{{headline standfirst}} : ({expression})")
+    return _sqlite_rows(expression), headline, standfirst
 
 
 def _columns(fields) -> list[str]:
@@ -252,11 +286,9 @@ def _update_sqlite_rows(queryset) -> None:
 
 
 def _write_sqlite_rows(cursor, rows) -> None:
-    cursor.executemany(f"DELETE FROM {SQLITE_TABLE} WHERE rowid = %s", [(row[0],) for row in rows])  # noqa: S608
-    cursor.executemany(
-        f"INSERT INTO {SQLITE_TABLE} (rowid, {', '.join(SQLITE_COLUMNS)}) VALUES (%s, %s, %s, %s)",  # noqa: S608
-        rows,
-    )
+    if rows:  # FTS5 replaces the row of the same rowid
+        columns = ", ".join(SQLITE_COLUMNS)
+        cursor.executemany(f"INSERT OR REPLACE INTO {SQLITE_TABLE} (rowid, {columns}) VALUES (%s, %s, %s, %s)", rows)  # noqa: S608
 
 
 def forget_sqlite_rows(pks) -> None:
@@ -276,6 +308,25 @@ def _forget_deleted_story(sender, instance, **kwargs):
     forget_sqlite_rows([instance.pk])
 
 
+#: SQLite, until someone runs ANALYZE: that a story's status is shared by many (in SQLite's own terms, a
+#: million stories with 250,000 for each status), or SQLite takes the publication index for the narrowest
+#: of all and walks every published story to find the few ids a rare word has (see _sqlite_rows).
+SQLITE_STATISTICS = ("articles_article", "article_status_published", "1000000 250000 1")
+
+
+def _keep_sqlite_statistics(sender, using, **kwargs):
+    """After every migrate: one that rebuilds the stories' table drops what SQLite knew of it."""
+    if sender.label != "articles" or connections[using].vendor != "sqlite":
+        return
+    with connections[using].cursor() as cursor:
+        cursor.execute("ANALYZE sqlite_schema")  # makes sqlite_stat1 if need be, and reads no story
+        cursor.execute("SELECT 1 FROM sqlite_stat1 WHERE tbl = %s AND idx = %s", SQLITE_STATISTICS[:2])
+        if cursor.fetchone() is None:
+            cursor.execute("INSERT INTO sqlite_stat1 (tbl, idx, stat) VALUES (%s, %s, %s)", SQLITE_STATISTICS)
+            cursor.execute("ANALYZE sqlite_schema")  # SQLite reads its statistics again
+
+
+post_migrate.connect(_keep_sqlite_statistics, dispatch_uid="keep-sqlite-statistics")
 post_save.connect(_index_loaded_story, sender="articles.Article", dispatch_uid="index-loaded-story")
 post_delete.connect(_forget_deleted_story, sender="articles.Article", dispatch_uid="forget-deleted-story")
 
