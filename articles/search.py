@@ -6,24 +6,29 @@ What a query's words match (the same on PostgreSQL and SQLite):
   학교에서, 학생회 finds 총학생회, 도서관 finds 도서관이. Korean text is indexed as its character bigrams
   (총학생회 → 총학 학생 생회), and a word of n ≥ 2 characters is the phrase of its n - 1 bigrams, side by side.
 - Other words (English, numbers) match whole words, stemmed: "libraries" finds "library" and the other way
-  round; no stop words are dropped, so "the" finds stories with "the".
-- A one-character word matches that word standing alone: "a" finds "a", "물" finds "물 부족" but not 물이, and
-  "3" finds "3월" only because a word is split where Korean meets other letters (3월 is indexed as 3 and 월).
-  A single character is too common inside words to be useful as a substring: it would match nearly every story.
+  round; no stop words are dropped, so "the" finds stories with "the". Words are split at punctuation.
+- A one-character word matches that word standing alone: "a" finds "a", "물" finds "물 부족" but not 물이 or
+  생물, and "3" finds "3월" (split where digits meet Korean). A single character is in nearly every story as
+  part of a word: as a substring it would match them all.
 - A word mixing scripts (AI반도체) needs each of its parts: "ai" as a word and 반도체 as a substring.
 - A story must match every word of the query.
 
 Order (the same rules on both engines): relevance first, in three tiers: every word found in the headline,
-then every word found in the headline, subtitle or summary, then the rest (found in the body); within a tier
-the newest first, then the highest id. ``order="newest"`` drops the tiers.
+then every word found in the headline, subtitle or summary, then the rest (in the body); within a tier the
+newest first, then the highest id. ``order="newest"`` drops the tiers. A slice of the results is ranked
+among the newest stories of each tier only (RankedSearch), which gives the very slice that ranking every
+match would, without ranking thousands. Counting counts every match, so it reads them all: a page that
+shows the number of results of a common word counts up to a bound, ``order="newest"`` and ``[:n].count()``.
 
 PostgreSQL: ``search_document`` (every field) and ``search_standfirst`` (the headline, weight A, with the
-subtitle and summary, weight B) are tsvectors with GIN indexes, written by ``ktnews_search_vector`` (migration
-0026): the words in the 'ktnews_words' configuration (English stemming without stop words), then the
-bigrams. SQLite: the FTS5 table ``articles_article_search`` (the porter tokenizer over unicode61), one row per
-story with the words and the bigrams of its headline, standfirst and body. Both are written by
-``update_search_documents`` wherever stories are written (every save, loaddata, restore, the archive import,
-the benchmark's bulk inserts), and SQLite's rows are removed with their stories.
+subtitle and summary, weight B) are tsvectors with GIN indexes, written by ``ktnews_search_vector``
+(migration 0026): the words in the 'ktnews_words' configuration (English stemming without stop words), then
+the bigrams. A tsvector keeps 16,383 positions and 256 of each lexeme: a Korean word found only past about
+the 12,000th Korean character of a story, or after its 256th of one bigram, is missed there. SQLite: the
+FTS5 table ``articles_article_search`` (porter over unicode61), a row per story with the words and the
+bigrams of its headline, standfirst and body. Both are written by ``update_search_documents`` wherever
+stories are written (every save, loaddata, restore, the archive import, the benchmark's bulk inserts);
+SQLite's rows go with their stories.
 """
 
 import functools

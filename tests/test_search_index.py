@@ -114,6 +114,22 @@ def test_a_headline_match_needs_every_word_in_the_headline(section):
     assert found("도서관 축제") == ["Both in the headline", "Split"]
 
 
+def test_a_slice_is_the_slice_of_ranking_every_match(section):
+    """Slices are ranked among the newest of each tier (articles.search.RankedSearch): the same stories in the
+    same order as ranking them all, whatever the slice, best first or reordered newest first."""
+    fields = [{"title_ko": "축제"}, {"summary_ko": "축제"}, {"body_ko": "<p>축제</p>"}, {"subtitle_ko": "축제"}]
+    for number in range(24):
+        story(section, f"Story {number}", hours_ago=number * 7 % 24 + 1, **fields[number * 5 % 7 % 4])
+    results = search_stories(Article.objects.published(), ["축제"])
+    everything = [s.pk for s in iter(results)]  # unsliced: every match ranked
+    newest = [s.pk for s in iter(results.order_by("-published_at", "-pk"))]
+
+    assert len(everything) == 24 == results.count()
+    for start, stop in [(0, 3), (0, 5), (3, 9), (5, 6), (10, 24), (0, 30)]:
+        assert [s.pk for s in results[start:stop]] == everything[start:stop]
+        assert [s.pk for s in results.order_by("-published_at", "-pk")[start:stop]] == newest[start:stop]
+
+
 def test_results_can_be_counted_sliced_filtered_before_and_ordered_again(section):
     for hours in range(5):
         story(section, f"Exam {hours}", hours_ago=hours + 1, body_en="<p>exam</p>")
