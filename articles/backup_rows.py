@@ -36,7 +36,7 @@ from django.db.models import Model
 from django.utils import translation
 
 from articles.models import Article
-from articles.search import update_search_documents
+from articles.search import rebuild_search_index
 
 ROWS_FILE = "data.jsonl.gz"
 FORMAT_1_FILE = "data.json.gz"
@@ -45,7 +45,7 @@ RENUMBERED = (ContentType, Permission)
 #: Sign-ins are not kept: each is a key to someone's account (and a restored site asks people to sign in).
 NOT_KEPT = ("sessions.session",)
 #: Columns every restore makes again (PostgreSQL's full-text index, a third of a story's row there).
-REBUILT = (Article._meta.get_field("search_document"),)
+REBUILT = (Article._meta.get_field("search_document"), Article._meta.get_field("search_standfirst"))
 #: Rows a multi-row INSERT carries (fewer on SQLite, whose statements take 999 values).
 BATCH = 1_000
 
@@ -140,12 +140,12 @@ def _records(stream: IO[str], *, legacy: bool) -> Iterator[dict]:
 
 
 def _rebuild_search_index() -> None:
-    """The full-text index is the engine's own: made again on PostgreSQL, in one statement; none on SQLite,
-    which searches without one (an index from PostgreSQL would go stale there, story by story)."""
-    if connection.vendor == "postgresql":
-        update_search_documents(Article.objects.all())
-    else:
-        Article.objects.update(search_document=None)
+    """The full-text index is the engine's own, made again: on PostgreSQL in the stories' rows, in one
+    statement; on SQLite in a table of its own (the rows keep no vectors there: from PostgreSQL they would go
+    stale, story by story)."""
+    if connection.vendor != "postgresql":
+        Article.objects.update(search_document=None, search_standfirst=None)
+    rebuild_search_index(Article.objects.all())
 
 
 def empty_tables() -> None:

@@ -277,7 +277,7 @@ def assert_restored(site: dict, original: dict, files: dict, *, story: Article) 
 
 
 def _without_index(state: dict) -> dict:
-    stories = [{name: value for name, value in row.items() if name != "search_document"}
+    stories = [{name: value for name, value in row.items() if name not in ("search_document", "search_standfirst")}
                for row in state["rows"]["articles.Article"]]  # fmt: skip
     return {**state, "rows": {**state["rows"], "articles.Article": stories}}
 

@@ -224,8 +224,10 @@ class Article(models.Model):
     comment_count = models.PositiveIntegerField(_("comments"), default=0, editable=False)
     #: Replies published under the story (articles.models.replies): its page looks them up only when there are some.
     published_reply_count = models.PositiveIntegerField(_("published replies"), default=0, editable=False)
-    #: Full-text index of both languages, kept up to date on PostgreSQL (see articles.search).
+    #: Full-text index of both languages, kept up to date on PostgreSQL (see articles.search; SQLite's index is a
+    #: table of its own): every field, and the headline, subtitle and summary alone, which rank first.
     search_document = SearchVectorField(null=True, editable=False)
+    search_standfirst = SearchVectorField(null=True, editable=False)
     legacy_id = models.PositiveIntegerField(
         _("old site number"),
         null=True,
