@@ -2,12 +2,30 @@
 
 from django.core.paginator import Paginator
 from django.shortcuts import render
+from django.utils.functional import cached_property
 
 from articles.models import Article
 from articles.search_forms import MAX_PAGE, SearchForm
 from articles.views.stories import with_bylines
 
 RESULTS_PER_PAGE = 20
+#: Counting every match of a word most stories have reads them all (half a second at 100,000 stories): the page
+#: counts this many at most and says "more than" past it.
+COUNTED_AT_MOST = 1000
+
+
+class SearchPaginator(Paginator):
+    """Pages of results whose count stops at COUNTED_AT_MOST + 1 (readers page through 200 at most)."""
+
+    @cached_property
+    def count(self) -> int:
+        # Newest first, the bounded count walks the publication index and stops (see articles.search).
+        return self.object_list.order_by("-published_at", "-pk")[: COUNTED_AT_MOST + 1].count()
+
+    @property
+    def counted_past_limit(self) -> bool:
+        return self.count > COUNTED_AT_MOST
+
 
 
 def search(request):
@@ -16,13 +34,14 @@ def search(request):
     if wanted.terms:
         found = wanted.stories(with_bylines(Article.objects.published()))
         # Paginator counts the stories found (the page says how many) and gives the last page for one past it.
-        page = Paginator(found, RESULTS_PER_PAGE).get_page(wanted.page)
+        page = SearchPaginator(found, RESULTS_PER_PAGE).get_page(wanted.page)
     context = {
         "form": wanted.form(),
         "search": wanted,
         "query": wanted.query,
         "terms": wanted.terms,
         "page": page,
+        "counted_at_most": f"{COUNTED_AT_MOST:,}",
         "results": page.object_list if page else [],
         **_page_addresses(wanted, page),
     }
