@@ -27,7 +27,6 @@ class SearchPaginator(Paginator):
         return self.count > COUNTED_AT_MOST
 
 
-
 def search(request):
     wanted = SearchForm(request.GET).search()
     page = None
