@@ -1,6 +1,6 @@
 """Indexes for the admin's lists at archive scale (articles.admin.changelists): the moderation queue newest first,
-of all comments or of one status, and the newsroom's stories last changed first, of all or of one status, with
-their earliest and latest approval for the date links."""
+of all comments or of one status, and the newsroom's stories last changed first, of all, of one status or with their
+translation out of date, with their earliest and latest approval for the date links."""
 
 from django.db import migrations, models
 
@@ -31,6 +31,14 @@ class Migration(migrations.Migration):
                 condition=models.Q(("deleted_at", None)),
                 fields=["-published_at", "-id"],
                 name="article_newsroom_published",
+            ),
+        ),
+        migrations.AddIndex(
+            model_name="article",
+            index=models.Index(
+                condition=models.Q(("deleted_at", None), ("translation_stale", True)),
+                fields=["-updated_at", "-id"],
+                name="article_translation_stale",
             ),
         ),
         migrations.AddIndex(

@@ -269,14 +269,19 @@ class Article(models.Model):
             models.Index(fields=["section", "status", "-published_at"], name="article_section_published"),
             models.Index(fields=["placement", "status", "-published_at"], name="article_placement_published"),
             models.Index(fields=["-deleted_at"], name="article_trash", condition=Q(deleted_at__isnull=False)),
-            # The newsroom's stories list (articles.admin.newsroom): last changed first, of all or of one status, and
-            # its dates from the earliest and the latest approval.
+            # The newsroom's stories list (articles.admin.newsroom): last changed first, of all, of one status or of
+            # those whose translation is out of date, and its dates from the earliest and the latest approval.
             models.Index(fields=["-updated_at", "-id"], name="article_newsroom_changed", condition=Q(deleted_at=None)),
             models.Index(
                 fields=["status", "-updated_at", "-id"], name="article_newsroom_status", condition=Q(deleted_at=None)
             ),
             models.Index(
                 fields=["-published_at", "-id"], name="article_newsroom_published", condition=Q(deleted_at=None)
+            ),
+            models.Index(
+                fields=["-updated_at", "-id"],
+                name="article_translation_stale",
+                condition=Q(translation_stale=True, deleted_at=None),
             ),
         ]
 
