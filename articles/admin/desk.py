@@ -45,7 +45,7 @@ def desk_for(user) -> dict:
     else:
         desk.update(reporters_desk(user))
     if user.has_perm(MODERATE_PERMISSION):
-        desk["comments_waiting"] = Comment.objects.needing_review().distinct().count()
+        desk["comments_waiting"] = Comment.objects.needing_review().count()
     return desk
 
 
@@ -91,10 +91,10 @@ def editors_desk() -> dict:
 def reporters_desk(user) -> dict:
     """The person's own stories not yet approved, in one query, newest change first."""
     Status = Article.Status
-    own = Article.objects.filter(Q(created_by=user) | Q(reporters__user=user)).values("pk")
     stories = list(
         Article.objects.outside_trash()
-        .filter(pk__in=own, status__in=[Status.RETURNED, Status.DRAFT, Status.REVIEW])
+        .written_by(user)
+        .filter(status__in=[Status.RETURNED, Status.DRAFT, Status.REVIEW])
         .order_by("-updated_at", "-pk")[: SHOWN * 3]
     )
     return {

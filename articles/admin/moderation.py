@@ -10,28 +10,30 @@ from urllib.parse import urlsplit
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q
+from django.db.models import Func, IntegerField, OuterRef, Q, Subquery
 from django.http import HttpResponseNotAllowed, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.text import Truncator
+from django.utils.text import Truncator, smart_split, unescape_string_literal
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from solo.admin import SingletonModelAdmin
 
 from articles import moderation
-from articles.admin.changelists import DateHierarchyAdmin
+from articles.admin.changelists import ArchiveListAdmin, DateHierarchyAdmin
 from articles.models import (
     AllowedPhrase,
     Article,
     BlockedPhrase,
     Comment,
     CommentBan,
+    CommentReport,
     HoldRules,
     ModerationLogEntry,
+    ReaderProfile,
 )
 
 MODERATE_PERMISSION = "articles.moderate_comment"
@@ -46,9 +48,9 @@ class QueueFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value() == "waiting":
-            return queryset.filter(pk__in=Comment.objects.needing_review().values("pk"))
+            return queryset.needing_review()
         if self.value() == "reported":
-            return queryset.filter(report_count__gt=0)
+            return queryset.filter(pk__in=CommentReport.objects.values("comment"))
         if self.value() == "held":
             return queryset.filter(status=Comment.Status.HELD)
         return queryset
@@ -61,8 +63,27 @@ class BanForm(forms.Form):
     )
 
 
+def search_words(search_term: str) -> list[str]:
+    """The words of a search as Django's admin splits them: by spaces, a quoted phrase kept whole."""
+    quoted = ('"', "'")
+    return [
+        unescape_string_literal(bit) if bit.startswith(quoted) and bit[0] == bit[-1] else bit
+        for bit in smart_split(search_term)
+    ]
+
+
+def report_count() -> Subquery:
+    """The comment's reports, counted for its row alone: a COUNT joined to the list would group the whole table."""
+    reports = CommentReport.objects.filter(comment=OuterRef("pk")).order_by()
+    return Subquery(reports.annotate(count=Func("pk", function="COUNT")).values("count"), output_field=IntegerField())
+
+
 @admin.register(Comment)
-class CommentAdmin(DateHierarchyAdmin, admin.ModelAdmin):
+class CommentAdmin(ArchiveListAdmin, admin.ModelAdmin):
+    """The moderation queue, newest first. At a million comments it stays one page's work (ArchiveListAdmin): the
+    whole table sorts by posting time only (an index keeps it), the queue, a story's or a reader's comments by
+    any column."""
+
     list_display = [
         "created_at",
         "text",
@@ -78,6 +99,8 @@ class CommentAdmin(DateHierarchyAdmin, admin.ModelAdmin):
     search_fields = ["body", "author__reader_profile__nickname"]
     date_hierarchy = "created_at"
     ordering = ["-created_at", "-pk"]
+    sortable_on_whole_table = ("created_at",)
+    narrowing_parameters = frozenset({"queue", "article__id__exact", "author__id__exact"})
     fields = ["article", "author_name", "body", "status", "held_for", "created_at", "report_reasons"]
     readonly_fields = fields
     actions = [
@@ -93,16 +116,25 @@ class CommentAdmin(DateHierarchyAdmin, admin.ModelAdmin):
     delete_selected_confirmation_template = "admin/articles/comment/delete_selected_confirmation.html"
 
     def get_queryset(self, request):
-        comments = super().get_queryset(request).annotate(report_count=Count("reports")).prefetch_related("reports")
+        comments = super().get_queryset(request).annotate(report_count=report_count()).prefetch_related("reports")
         # A story in the trash takes its comments off the site: there is nothing to moderate until it is restored.
         comments = comments.filter(article__deleted_at__isnull=True)
         if request.user.has_perm(MODERATE_PERMISSION):
             return comments
         # Reporters read the comments on their own stories, nothing else.
-        own_stories = Article.objects.outside_trash().filter(
-            Q(created_by=request.user) | Q(bylines__reporter__user=request.user)
-        )
-        return comments.filter(article__in=own_stories.values("pk"))
+        return comments.filter(article__in=Article.objects.written_by(request.user).values("pk"))
+
+    def lists_whole_table(self, request) -> bool:
+        return self.has_moderate_permission(request)  # reporters list the comments on their own stories
+
+    def get_search_results(self, request, queryset, search_term):
+        """As Django searches ``search_fields``: each word in the comment or in its reader's nickname. The nicknames
+        are looked up apart, among the readers: joined to the comments, they hid from PostgreSQL how many comments
+        match, and it sorted all the matches instead of reading the newest from the posting-time index."""
+        for word in search_words(search_term):
+            readers = ReaderProfile.objects.filter(nickname__icontains=word).values("user")
+            queryset = queryset.filter(Q(body__icontains=word) | Q(author__in=readers))
+        return queryset, False
 
     def lookup_allowed(self, lookup, value, request=None):
         # The story and author links in the list filter by these.

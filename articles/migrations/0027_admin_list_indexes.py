@@ -1,0 +1,52 @@
+"""Indexes for the admin's lists at archive scale (articles.admin.changelists): the moderation queue newest first,
+of all comments or of one status, and the newsroom's stories last changed first, of all, of one status or with their
+translation out of date, with their earliest and latest approval for the date links."""
+
+from django.db import migrations, models
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("articles", "0025_reader_reply_notices"),
+    ]
+
+    operations = [
+        migrations.AddIndex(
+            model_name="article",
+            index=models.Index(
+                condition=models.Q(("deleted_at", None)), fields=["-updated_at", "-id"], name="article_newsroom_changed"
+            ),
+        ),
+        migrations.AddIndex(
+            model_name="article",
+            index=models.Index(
+                condition=models.Q(("deleted_at", None)),
+                fields=["status", "-updated_at", "-id"],
+                name="article_newsroom_status",
+            ),
+        ),
+        migrations.AddIndex(
+            model_name="article",
+            index=models.Index(
+                condition=models.Q(("deleted_at", None)),
+                fields=["-published_at", "-id"],
+                name="article_newsroom_published",
+            ),
+        ),
+        migrations.AddIndex(
+            model_name="article",
+            index=models.Index(
+                condition=models.Q(("deleted_at", None), ("translation_stale", True)),
+                fields=["-updated_at", "-id"],
+                name="article_translation_stale",
+            ),
+        ),
+        migrations.AddIndex(
+            model_name="comment",
+            index=models.Index(fields=["-created_at", "-id"], name="comment_newest"),
+        ),
+        migrations.AddIndex(
+            model_name="comment",
+            index=models.Index(fields=["status", "-created_at", "-id"], name="comment_status_newest"),
+        ),
+    ]
