@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("articles", "0025_reader_reply_notices"),
+        ("articles", "0026_search_index"),
     ]
 
     operations = [
