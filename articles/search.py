@@ -32,7 +32,6 @@ SQLite's rows go with their stories.
 """
 
 import functools
-import html
 import re
 import unicodedata
 
@@ -44,8 +43,6 @@ from django.db.models.expressions import RawSQL
 from django.db.models.lookups import In
 from django.db.models.signals import post_delete, post_migrate, post_save
 from django.db.models.sql.where import WhereNode
-from django.utils.html import escape, strip_tags
-from django.utils.safestring import SafeString, mark_safe
 
 MAX_QUERY_LENGTH = 100
 MAX_TERMS = 8
@@ -348,27 +345,3 @@ def _keep_sqlite_statistics(sender, using, **kwargs):
 post_migrate.connect(_keep_sqlite_statistics, dispatch_uid="keep-sqlite-statistics")
 post_save.connect(_index_loaded_story, sender="articles.Article", dispatch_uid="index-loaded-story")
 post_delete.connect(_forget_deleted_story, sender="articles.Article", dispatch_uid="forget-deleted-story")
-
-
-def highlight(text: str, terms: list[str], *, length: int = 240) -> SafeString:
-    """A plain-text excerpt of ``text`` (HTML allowed) around the first term, with the terms in <mark>.
-
-    Everything is escaped before the marks are added, so no markup from the
-    story or the query can come through.
-    """
-    plain = " ".join(html.unescape(strip_tags(text or "")).split())
-    if not terms:
-        return escape(plain[:length])
-    pattern = re.compile("|".join(re.escape(term) for term in sorted(terms, key=len, reverse=True)), re.IGNORECASE)
-    first = pattern.search(plain)
-    start = max(0, first.start() - length // 3) if first else 0
-    excerpt = plain[start : start + length]
-    pieces, position = [], 0
-    for match in pattern.finditer(excerpt):
-        pieces.append(escape(excerpt[position : match.start()]))
-        pieces.append(f"<mark>{escape(match.group())}</mark>")
-        position = match.end()
-    pieces.append(escape(excerpt[position:]))
-    prefix = "… " if start else ""
-    suffix = " …" if start + length < len(plain) else ""
-    return mark_safe(prefix + "".join(pieces) + suffix)  # noqa: S308 -- every piece is escaped above

@@ -3,7 +3,8 @@
 import pytest
 
 from articles.models import Article
-from articles.search import highlight, search_terms
+from articles.search import search_terms
+from articles.search_excerpts import highlight
 from tests.conftest import make_article
 
 pytestmark = pytest.mark.django_db

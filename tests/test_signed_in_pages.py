@@ -13,6 +13,7 @@ import time_machine
 from django.template.loader import render_to_string
 from django.test import Client
 
+from articles import moderation
 from articles.models import Article, Comment, CommentBan, CommentRecommendation, CommentReport, Tag
 from tests.conftest import make_article, make_commenter
 
@@ -307,3 +308,16 @@ def test_a_story_published_or_renamed_shows_on_signed_in_readers_lists_at_once(
 
     assert "이름을 바꾼 축제 기사" in reader.get(f"/tags/{tag.slug}/").content.decode()
     assert "새로 실린 기사" in reader.get(f"/sections/{section.slug}/").content.decode()
+
+
+def test_a_ban_and_its_lifting_apply_to_a_readers_next_page_though_their_state_is_kept(story, commenter, editor):
+    reader = signed_in(commenter)
+    assert "comments__notice--banned" not in reader.get(page(story)).content.decode()
+
+    entry = moderation.ban(commenter, by=editor, reason="도배")
+    assert "comments__notice--banned" in reader.get(page(story)).content.decode()
+
+    moderation.lift_ban(entry, by=editor)
+    html = reader.get(page(story)).content.decode()
+    assert "comments__notice--banned" not in html
+    assert "<textarea" in html

@@ -11,6 +11,7 @@ from django.utils.translation import ngettext
 from articles.models import Comment
 from articles.reply_notices import unread_reply_count
 from articles.shared_threads import CommentActions, CommentAs, SignedInReader, reader_states
+from articles.templatetags.site_tags import wrapping_tag
 
 register = template.Library()
 
@@ -39,54 +40,36 @@ def unread_replies(context) -> int | None:
     return unread_reply_count(context["user"])
 
 
-@register.tag
-def per_reader(parser, token):
+def per_reader(context, inside) -> str:
     """``{% per_reader %}…{% endper_reader %}`` around a comment's actions: in the threads signed-in readers share
     (see articles.shared_threads), rendered for every state a reader can be in; anywhere else, as it is."""
-    nodelist = parser.parse(("endper_reader",))
-    parser.delete_first_token()
-    return PerReaderNode(nodelist)
+    shared = context.get("shared_threads")
+    if shared is None:
+        return inside()
+    comment = context["comment"]
+    variants = {}
+    for state, reader_id, looks in reader_states(comment):
+        reader = SignedInReader()
+        reader.pk = reader.id = reader_id
+        with context.push(user=reader, comment=CommentAs(comment, **looks)):
+            variants[state] = inside()
+    editable_until = comment.edit_window_ends_at if comment.status in Comment.EDITABLE else None
+    return shared.add_actions(CommentActions(comment.pk, comment.author_id, editable_until, variants))
 
 
-class PerReaderNode(template.Node):
-    def __init__(self, nodelist):
-        self.nodelist = nodelist
-
-    def render(self, context):
-        shared = context.get("shared_threads")
-        if shared is None:
-            return self.nodelist.render(context)
-        comment = context["comment"]
-        variants = {}
-        for state, reader_id, looks in reader_states(comment):
-            reader = SignedInReader()
-            reader.pk = reader.id = reader_id
-            with context.push(user=reader, comment=CommentAs(comment, **looks)):
-                variants[state] = self.nodelist.render(context)
-        editable_until = comment.edit_window_ends_at if comment.status in Comment.EDITABLE else None
-        return shared.add_actions(CommentActions(comment.pk, comment.author_id, editable_until, variants))
-
-
-@register.tag
-def per_reader_quota(parser, token):
+def per_reader_quota(context, inside) -> str:
     """``{% per_reader_quota %}…{% endper_reader_quota %}`` around "N more comments today" (comments_left_today):
     in the shared threads, rendered once for every value it can have; anywhere else, as it is."""
-    nodelist = parser.parse(("endper_reader_quota",))
-    parser.delete_first_token()
-    return PerReaderQuotaNode(nodelist)
+    shared = context.get("shared_threads")
+    if shared is None:
+        return inside()
+
+    def render_for(left):
+        with context.push(comments_left_today=left):
+            return inside()
+
+    return shared.quota_slot(render_for)
 
 
-class PerReaderQuotaNode(template.Node):
-    def __init__(self, nodelist):
-        self.nodelist = nodelist
-
-    def render(self, context):
-        shared = context.get("shared_threads")
-        if shared is None:
-            return self.nodelist.render(context)
-
-        def render_for(left):
-            with context.push(comments_left_today=left):
-                return self.nodelist.render(context)
-
-        return shared.quota_slot(render_for)
+wrapping_tag(register, "per_reader", per_reader)
+wrapping_tag(register, "per_reader_quota", per_reader_quota)

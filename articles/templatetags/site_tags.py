@@ -40,18 +40,25 @@ def html_datetime(moment: datetime) -> str:
     return timezone.localtime(moment).isoformat(timespec="milliseconds") if moment else ""
 
 
-@register.tag
-def shared_main(parser, token):
-    """``{% shared_main %}…{% endshared_main %}``: the page's main part, kept for signed-in readers when the
-    view says it is the same for everyone (see ``articles.page_cache.shared_main``)."""
-    nodelist = parser.parse(("endshared_main",))
-    parser.delete_first_token()
-    return SharedMainNode(nodelist)
+def wrapping_tag(library, name: str, render) -> None:
+    """Register ``{% name %}…{% endname %}``, rendered by ``render(context, inside)`` where ``inside()`` renders
+    what it wraps: the kept-fragment tags of the page cache and the shared comment threads."""
+
+    class WrappingNode(template.Node):
+        def __init__(self, nodelist):
+            self.nodelist = nodelist
+
+        def render(self, context):
+            return render(context, lambda: self.nodelist.render(context))
+
+    def compile_tag(parser, token):
+        nodelist = parser.parse((f"end{name}",))
+        parser.delete_first_token()
+        return WrappingNode(nodelist)
+
+    library.tag(name, compile_tag)
 
 
-class SharedMainNode(template.Node):
-    def __init__(self, nodelist):
-        self.nodelist = nodelist
-
-    def render(self, context):
-        return kept_shared_main(context["request"], lambda: self.nodelist.render(context))
+# {% shared_main %}…{% endshared_main %}: the page's main part, kept for signed-in readers when the view says it
+# is the same for everyone (see articles.page_cache.shared_main).
+wrapping_tag(register, "shared_main", lambda context, inside: kept_shared_main(context["request"], inside))
